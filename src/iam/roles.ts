@@ -1,0 +1,62 @@
+/**
+ * The roles of N §2.7.2 (主な役割) plus Kiban's own administrator, and what each may do.
+ * Permissions are coarse capabilities checked in services; finer process gates (○ △ ◎ of each
+ * process's RACI table) live in the process definitions.
+ */
+export const ROLES = [
+  'supervisor', // 統括責任者 — prefecture, approves and decides
+  'vendor_lead', // 責任者 — operations vendor, responsible for operations
+  'vendor_manager', // 管理者 — operations vendor, manages operations
+  'operator', // 担当者 — operations vendor, carries out the work
+  'system_owner', // システム所管 — a department owning systems (incl. its contractors)
+  'ict_manager', // ICTサービスセンター管理者
+  'security_officer', // セキュリティ管理者
+  'datacenter_provider', // データセンター提供者 — notified only
+  'admin', // システム管理者 — administers Kiban itself (people, roles)
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_LABELS: Record<Role, { ja: string; en: string }> = {
+  supervisor: { ja: '統括責任者', en: 'Supervising officer' },
+  vendor_lead: { ja: '責任者', en: 'Vendor lead' },
+  vendor_manager: { ja: '管理者', en: 'Operations manager' },
+  operator: { ja: '担当者', en: 'Operator' },
+  system_owner: { ja: 'システム所管', en: 'System owner' },
+  ict_manager: { ja: 'ICTサービスセンター管理者', en: 'ICT service-centre manager' },
+  security_officer: { ja: 'セキュリティ管理者', en: 'Security officer' },
+  datacenter_provider: { ja: 'データセンター提供者', en: 'Data-centre provider' },
+  admin: { ja: 'システム管理者', en: 'Kiban administrator' },
+};
+
+/** N §2.7.2 ※1: 責任者、管理者、担当者について、兼務を禁止する。 */
+export const MUTUALLY_EXCLUSIVE_ROLES: readonly Role[] = ['vendor_lead', 'vendor_manager', 'operator'];
+
+export const PERMISSIONS = ['org.read', 'org.manage', 'audit.read'] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const VENDOR: Permission[] = ['org.read'];
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  supervisor: ['org.read', 'audit.read'],
+  vendor_lead: VENDOR,
+  vendor_manager: VENDOR,
+  operator: VENDOR,
+  system_owner: ['org.read'],
+  ict_manager: ['org.read'],
+  security_officer: ['org.read', 'audit.read'],
+  datacenter_provider: [],
+  admin: ['org.read', 'org.manage', 'audit.read'],
+};
+
+/**
+ * Roles whose holders see every department's records. Everyone else (system owners, the data-centre
+ * provider) sees only their own department's (ORG-4).
+ */
+export const ALL_DEPARTMENTS_ROLES: readonly Role[] = [
+  'supervisor',
+  'vendor_lead',
+  'vendor_manager',
+  'operator',
+  'ict_manager',
+  'security_officer',
+  'admin',
+];

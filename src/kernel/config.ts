@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { InputError } from './errors.ts';
+
+/**
+ * Deployment configuration, read once from the environment at start. Everything a site may want to
+ * change without code lives here; the defaults are the seed documents' proposals (N = Nagasaki).
+ */
+const schema = z.object({
+  KIBAN_PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+  KIBAN_HOST: z.string().default('0.0.0.0'),
+  KIBAN_DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z.string().optional(),
+  KIBAN_MODE: z.enum(['demo', 'production']).default('production'),
+  KIBAN_PLATFORM_NAME: z.string().default('第三期サーバ仮想化統合基盤'),
+  KIBAN_BUSINESS_OPEN: z.string().default('09:00'),
+  KIBAN_BUSINESS_CLOSE: z.string().default('17:45'),
+  KIBAN_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  KIBAN_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(10),
+  /** Set when served behind TLS (or a TLS-terminating proxy): cookies get the Secure flag. */
+  KIBAN_SECURE_COOKIES: z.enum(['auto', 'true', 'false']).default('auto'),
+  KIBAN_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  KIBAN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  KIBAN_DEMO_PASSWORD: z.string().min(12).optional(),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  mode: 'demo' | 'production';
+  platformName: string;
+  businessHours: { open: string; close: string };
+  session: { idleMinutes: number; absoluteHours: number };
+  secureCookies: 'auto' | 'true' | 'false';
+  trustProxy: boolean;
+  logLevel: string;
+  demoPassword: string | undefined;
+};
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const fields = Object.fromEntries(
+      parsed.error.issues.map((i) => [String(i.path[0]), { key: 'error.config_value', params: { detail: i.message } }]),
+    );
+    throw new InputError('error.config', {}, fields);
+  }
+  const e = parsed.data;
+  return {
+    port: e.KIBAN_PORT,
+    host: e.KIBAN_HOST,
+    dataDir: e.KIBAN_DATA_DIR,
+    databaseUrl: e.DATABASE_URL || undefined,
+    mode: e.KIBAN_MODE,
+    platformName: e.KIBAN_PLATFORM_NAME,
+    businessHours: { open: e.KIBAN_BUSINESS_OPEN, close: e.KIBAN_BUSINESS_CLOSE },
+    session: { idleMinutes: e.KIBAN_SESSION_IDLE_MINUTES, absoluteHours: e.KIBAN_SESSION_ABSOLUTE_HOURS },
+    secureCookies: e.KIBAN_SECURE_COOKIES,
+    trustProxy: e.KIBAN_TRUST_PROXY === 'true',
+    logLevel: e.KIBAN_LOG_LEVEL,
+    demoPassword: e.KIBAN_DEMO_PASSWORD,
+  };
+}

@@ -1,0 +1,28 @@
+/**
+ * The module registry: one entry per top-level screen. It drives the navigation, the routes
+ * and the cards on the home screen. To add a module (CMDB, incidents, monitoring …) add ONE
+ * line here plus its screen file under screens/ and its `nav.*` / `navDesc.*` dictionary keys.
+ *
+ * A module's screen owns everything below its path (`/cmdb/*`), so it can use nested <Routes>.
+ */
+import { type ComponentType, type LazyExoticComponent, lazy } from 'react';
+import type { DictKey } from './i18n';
+
+export interface ModuleDef {
+  /** Stable id; used in test ids (`nav-<id>`, `home-card-<id>`). */
+  id: string;
+  /** Top-level path, e.g. '/departments'. */
+  path: string;
+  label: DictKey;
+  description: DictKey;
+  /** Permission required to see and open the module; none = everybody signed in. */
+  permission?: string;
+  screen: LazyExoticComponent<ComponentType>;
+}
+
+export const MODULES: readonly ModuleDef[] = [
+  { id: 'home', path: '/', label: 'nav.home', description: 'navDesc.home', screen: lazy(() => import('./screens/HomeScreen')) },
+  { id: 'departments', path: '/departments', label: 'nav.departments', description: 'navDesc.departments', permission: 'org.read', screen: lazy(() => import('./screens/DepartmentsScreen')) },
+  { id: 'people', path: '/people', label: 'nav.people', description: 'navDesc.people', permission: 'org.read', screen: lazy(() => import('./screens/PeopleScreen')) },
+  { id: 'audit', path: '/audit', label: 'nav.audit', description: 'navDesc.audit', permission: 'audit.read', screen: lazy(() => import('./screens/AuditScreen')) },
+];
