@@ -162,10 +162,10 @@ export class BusinessCalendar {
   countBusinessDays(fromYmd: string, toYmd: string): number {
     const from = ymdToDay(fromYmd, 'from');
     const to = ymdToDay(toYmd, 'to');
-    if (to < from) return -this.countBusinessDays(toYmd, fromYmd);
+    const [lo, hi, sign] = to < from ? [to, from, -1] : [from, to, 1];
     let n = 0;
-    for (let day = from; day < to; day++) if (this.#isBusinessDay(day, day === from ? 'from' : 'to')) n++;
-    return n;
+    for (let day = lo; day < hi; day++) if (this.#isBusinessDay(day, day === from ? 'from' : 'to')) n++;
+    return n === 0 ? 0 : sign * n; // never -0
   }
 
   #closedReasonOfDay(day: number, field: string): ClosedReason | null {

@@ -100,7 +100,7 @@ describe('Olympic years: holidays moved by the Tokyo 2020 special measures law',
     { ymd: '2021-07-19', open: true, name: null },
     { ymd: '2021-08-11', open: true, name: null },
     { ymd: '2021-10-11', open: true, name: null },
-  ])('$ymd is ${open ? "a business day" : "closed"} ($name)', ({ ymd, open, name }) => {
+  ])('$ymd → business day: $open ($name)', ({ ymd, open, name }) => {
     expect(cal.isBusinessDay(ymd)).toBe(open);
     expect(holidayName(ymd)).toBe(name);
   });

@@ -191,16 +191,20 @@ export function createAuthService(deps: {
   async function logout(token: string): Promise<void> {
     const id = sha256(token);
     const now = clock.now();
+    const [live] = await db
+      .select({ personId: sessions.personId })
+      .from(sessions)
+      .where(and(eq(sessions.id, id), isNull(sessions.endedAt)));
+    if (!live) return;
+    // Read outside the transaction: PGlite has a single connection, so no query may bypass `t` inside it.
+    const user = await iam.viewPerson(live.personId);
     await inTx(db, async (t) => {
       const [s] = await t
         .update(sessions)
         .set({ endedAt: now, endReason: 'logout' })
         .where(and(eq(sessions.id, id), isNull(sessions.endedAt)))
         .returning();
-      if (s) {
-        const user = await iam.viewPerson(s.personId);
-        await audit(t, clock, actorFor(user), { action: 'auth.logout', entityType: 'person', entityId: s.personId });
-      }
+      if (s) await audit(t, clock, actorFor(user), { action: 'auth.logout', entityType: 'person', entityId: s.personId });
     });
   }
 

@@ -211,5 +211,5 @@ export const listDepartments = (p: ListParams, signal?: AbortSignal) =>
   api.get<Page<DepartmentRow>>('/api/departments', { ...p }, signal);
 export const listPeople = (p: ListParams & { departmentId?: string }, signal?: AbortSignal) =>
   api.get<Page<PersonRow>>('/api/people', { ...p }, signal);
-export const listAudit = (p: Omit<ListParams, 'sort'>, signal?: AbortSignal) =>
+export const listAudit = (p: ListParams, signal?: AbortSignal) =>
   api.get<Page<AuditRow>>('/api/audit', { ...p }, signal);

@@ -43,6 +43,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setState({ status: 'anonymous' });
   }, [queryClient]);
 
+  // `attempt` is a retry trigger (BootError's 再試行 button).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: attempt re-runs the session check
   useEffect(() => {
     let cancelled = false;
     setState({ status: 'loading' });

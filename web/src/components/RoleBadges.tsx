@@ -1,4 +1,4 @@
-import { Badge, Group, type GroupProps } from '@mantine/core';
+import { Badge, Group, type GroupProps, Tooltip } from '@mantine/core';
 import { roleLabel, useT } from '../i18n';
 
 const ROLE_COLORS: Record<string, string> = {
@@ -16,19 +16,30 @@ const ROLE_COLORS: Record<string, string> = {
 export function RoleBadge({ role }: { role: string }) {
   const t = useT();
   return (
-    <Badge color={ROLE_COLORS[role] ?? 'gray'} variant="light" tt="none" data-role={role}>
+    <Badge color={ROLE_COLORS[role] ?? 'gray'} variant="light" tt="none" style={{ flexShrink: 0 }} data-role={role}>
       {roleLabel(t, role)}
     </Badge>
   );
 }
 
-export function RoleBadges({ roles, ...rest }: { roles: readonly string[] } & GroupProps) {
+/** Role badges; with `max`, the rest collapse into a "+N" badge whose tooltip lists them. */
+export function RoleBadges({ roles, max, ...rest }: { roles: readonly string[]; max?: number } & GroupProps) {
+  const t = useT();
   const unique = [...new Set(roles)];
+  const shown = max !== undefined && unique.length > max ? unique.slice(0, max) : unique;
+  const hidden = unique.slice(shown.length);
   return (
     <Group gap={4} {...rest}>
-      {unique.map((r) => (
+      {shown.map((r) => (
         <RoleBadge key={r} role={r} />
       ))}
+      {hidden.length > 0 && (
+        <Tooltip label={hidden.map((r) => roleLabel(t, r)).join('、')}>
+          <Badge color="gray" variant="outline" tt="none">
+            +{hidden.length}
+          </Badge>
+        </Tooltip>
+      )}
     </Group>
   );
 }

@@ -1,0 +1,109 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { auditRoutes } from '../audit/routes.ts';
+import { type Db, pingDatabase } from '../db/connection.ts';
+import { createAuthService, type DirectoryAuthenticator } from '../iam/auth.ts';
+import { iamRoutes } from '../iam/routes.ts';
+import { createIamService } from '../iam/service.ts';
+import type { Clock } from '../kernel/clock.ts';
+import type { Config } from '../kernel/config.ts';
+import { errorHandler, notFoundBody } from './errors.ts';
+import { registerSessionHooks } from './session.ts';
+
+export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+export interface AppDeps {
+  db: Db;
+  dbKind: 'pglite' | 'postgres';
+  clock: Clock;
+  config: Pick<Config, 'session' | 'secureCookies' | 'trustProxy' | 'logLevel'>;
+  directory?: DirectoryAuthenticator;
+  /** Serve the built web UI (off in API tests). */
+  serveWeb?: boolean;
+  /** Login attempts per client address and minute, on top of the per-account lockout (default 20). */
+  loginRatePerMinute?: number;
+  logger?: boolean;
+}
+
+/**
+ * The composition root: builds each module's services from plain dependencies and mounts its routes.
+ * Modules never import each other's routes; they meet here.
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger === false ? false : { level: deps.config.logLevel },
+    bodyLimit: 256 * 1024,
+    trustProxy: deps.config.trustProxy,
+    // Our own request ids are not needed; pino's default is fine.
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  // The API speaks JSON only: anything else is 415, not a string handed to the validators.
+  app.removeContentTypeParser('text/plain');
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    hsts: false,
+  });
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Kiban API', description: 'Kiban (基盤) operations-management API', version: '0.1.0' },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
+  const iam = createIamService({ db: deps.db, clock: deps.clock });
+  const auth = createAuthService({
+    db: deps.db,
+    clock: deps.clock,
+    iam,
+    policy: { idleMinutes: deps.config.session.idleMinutes, absoluteHours: deps.config.session.absoluteHours },
+    directory: deps.directory,
+  });
+  registerSessionHooks(app, auth);
+
+  app.get('/api/health', { config: { public: true }, schema: { tags: ['system'] } }, async (_req, reply) => {
+    try {
+      const latencyMs = await pingDatabase(deps.db);
+      return { status: 'ok', db: { kind: deps.dbKind, ok: true, latencyMs } };
+    } catch {
+      return reply.status(503).send({ status: 'degraded', db: { kind: deps.dbKind, ok: false } });
+    }
+  });
+  iamRoutes(app, { iam, auth, secureCookies: deps.config.secureCookies, loginRatePerMinute: deps.loginRatePerMinute });
+  auditRoutes(app, { db: deps.db });
+
+  const webDist = deps.serveWeb !== false && existsSync(WEB_DIST) ? WEB_DIST : undefined;
+  if (webDist) await app.register(fastifyStatic, { root: webDist, wildcard: false });
+  app.setNotFoundHandler((req, reply) => {
+    if (req.url.startsWith('/api/') || !webDist || req.method !== 'GET') {
+      return reply.status(404).send(notFoundBody(req));
+    }
+    // Client-side routes of the single-page app.
+    return reply.sendFile('index.html');
+  });
+  return app;
+}
