@@ -76,6 +76,9 @@ describe('department scope (ORG-4)', () => {
     expect(ppl.items.map((p) => p.login)).toEqual(['ownerA']);
     const depts = await iam.listDepartments(actor, { page: 1, pageSize: 100 });
     expect(depts.items.map((d) => d.code)).toEqual(['D001']);
+    // The head-count shown on the department list counts its people.
+    expect(depts.items[0]!.peopleCount).toBe((await iam.listPeople(admin, { departmentId: deptA, page: 1, pageSize: 100 })).total);
+    expect(depts.items[0]!.peopleCount).toBeGreaterThan(0);
     await expect(iam.getPerson(actor, other.id)).rejects.toThrow('error.not_found');
   });
 

@@ -72,7 +72,8 @@ export function createIamService({ db, clock }: IamDeps) {
     );
     const { field, desc: d } = parseSort(q.sort, 'code');
     const col = { code: departments.code, name: departments.name, kind: departments.kind }[field] ?? departments.code;
-    const peopleCount = sql<number>`(select count(*)::int from ${people} where ${people.departmentId} = ${departments.id})`;
+    // Written out in full: Drizzle leaves column names unqualified inside a sub-select.
+    const peopleCount = sql<number>`(select count(*)::int from people p where p.department_id = "departments"."id")`;
     const [rows, [total]] = await Promise.all([
       db
         .select({ d: departments, peopleCount })

@@ -6,7 +6,7 @@ import { InputError } from './errors.ts';
  * change without code lives here; the defaults are the seed documents' proposals (N = Nagasaki).
  */
 const schema = z.object({
-  KIBAN_PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+  KIBAN_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   KIBAN_HOST: z.string().default('0.0.0.0'),
   KIBAN_DATA_DIR: z.string().default('./data'),
   DATABASE_URL: z.string().optional(),
@@ -21,6 +21,14 @@ const schema = z.object({
   KIBAN_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   KIBAN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   KIBAN_DEMO_PASSWORD: z.string().min(12).optional(),
+  /** The platform's name as N's mail subjects print it: 【第三期サーバ仮想基盤障害発生】. */
+  KIBAN_MAIL_PLATFORM_NAME: z.string().default('第三期サーバ仮想基盤'),
+  KIBAN_MAIL_FROM: z.string().default('kiban@localhost'),
+  KIBAN_SMTP_HOST: z.string().default('127.0.0.1'),
+  KIBAN_SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(25),
+  KIBAN_SMTP_SECURE: z.enum(['true', 'false']).default('false'),
+  KIBAN_SMTP_USER: z.string().optional(),
+  KIBAN_SMTP_PASSWORD: z.string().optional(),
 });
 
 export type Config = {
@@ -36,6 +44,11 @@ export type Config = {
   trustProxy: boolean;
   logLevel: string;
   demoPassword: string | undefined;
+  mail: {
+    platformName: string;
+    from: string;
+    smtp: { host: string; port: number; secure: boolean; user: string | undefined; password: string | undefined };
+  };
 };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -60,5 +73,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.KIBAN_TRUST_PROXY === 'true',
     logLevel: e.KIBAN_LOG_LEVEL,
     demoPassword: e.KIBAN_DEMO_PASSWORD,
+    mail: {
+      platformName: e.KIBAN_MAIL_PLATFORM_NAME,
+      from: e.KIBAN_MAIL_FROM,
+      smtp: {
+        host: e.KIBAN_SMTP_HOST,
+        port: e.KIBAN_SMTP_PORT,
+        secure: e.KIBAN_SMTP_SECURE === 'true',
+        user: e.KIBAN_SMTP_USER || undefined,
+        password: e.KIBAN_SMTP_PASSWORD || undefined,
+      },
+    },
   };
 }

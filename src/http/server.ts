@@ -1,0 +1,53 @@
+import type { FastifyInstance } from 'fastify';
+import { count } from 'drizzle-orm';
+import { openConfigured } from '../db/datadir.ts';
+import { loadDemo } from '../demo/index.ts';
+import { departments } from '../iam/schema.ts';
+import { createIamService } from '../iam/service.ts';
+import { type Clock, systemClock } from '../kernel/clock.ts';
+import type { Config } from '../kernel/config.ts';
+import { buildApp } from './app.ts';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * `kiban start`: open (and lock) the database, apply migrations, load the demo on a new database in
+ * demo mode, then serve the API and the web UI. A production start on an empty database serves the
+ * login page and tells the operator to create the first administrator with the CLI.
+ */
+export async function startServer(config: Config, out: (line: string) => void = console.log, clock: Clock = systemClock): Promise<RunningServer> {
+  const database = await openConfigured(config, 'kiban start');
+  try {
+    await database.migrate();
+    out(`Database: ${database.where} (migrations applied)`);
+    const [d] = await database.db.select({ n: count() }).from(departments);
+    if (config.mode === 'demo' && (d?.n ?? 0) === 0) {
+      out('New database in demo mode: loading the demo organisation …');
+      const { summary } = await loadDemo(database.db, clock, { password: config.demoPassword });
+      out(summary);
+    }
+    const iam = createIamService({ db: database.db, clock });
+    if (!(await iam.hasActiveAdmin()) && config.mode === 'production') {
+      out('No administrator yet. Create the first one with: npm run kiban -- user add <login> --name "<氏名>" --admin');
+      out('管理者が未登録です。上記のコマンドで最初の管理者を作成してください（サーバ停止中に実行）。');
+    }
+    const app = await buildApp({ db: database.db, dbKind: database.kind, clock, config });
+    await app.listen({ port: config.port, host: config.host });
+    const url = `http://localhost:${(app.server.address() as { port: number }).port}`;
+    out(`Kiban is running on ${url}  (mode: ${config.mode})`);
+    let closing: Promise<void> | undefined;
+    const close = () =>
+      (closing ??= (async () => {
+        await app.close();
+        await database.close();
+      })());
+    return { app, url, close };
+  } catch (e) {
+    await database.close();
+    throw e;
+  }
+}
