@@ -5,6 +5,7 @@ const ROLE_COLORS: Record<string, string> = {
   supervisor: 'grape',
   vendor_lead: 'indigo',
   vendor_manager: 'blue',
+  config_manager: 'violet',
   operator: 'cyan',
   system_owner: 'teal',
   ict_manager: 'green',
