@@ -69,7 +69,8 @@ describe('kiban CLI', () => {
     let id = 0;
     try {
       await d.db.execute(sql`ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update`);
-      const [row] = (await d.db.execute(sql`SELECT min(id)::int AS id FROM audit_log`)).rows as Array<{ id: number }>;
+      const res = (await d.db.execute(sql`SELECT min(id)::int AS id FROM audit_log`)) as unknown as { rows: Array<{ id: number }> };
+      const [row] = res.rows;
       id = row!.id;
       await d.db.execute(sql`UPDATE audit_log SET action = 'person.tampered' WHERE id = ${id}`);
       await d.db.execute(sql`ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update`);
