@@ -1,3 +1,6 @@
 // Every module's tables, for Drizzle and drizzle-kit. Modules add one line here.
 export * from '../iam/schema.ts';
 export * from '../audit/schema.ts';
+export * from '../notify/schema.ts';
+export * from '../process/schema.ts';
+export * from '../cmdb/schema.ts';

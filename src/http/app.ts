@@ -9,10 +9,12 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { auditRoutes } from '../audit/routes.ts';
+import { cmdbRoutes, createCmdbService } from '../cmdb/index.ts';
 import { type Db, pingDatabase } from '../db/connection.ts';
 import { createAuthService, type DirectoryAuthenticator } from '../iam/auth.ts';
 import { iamRoutes } from '../iam/routes.ts';
 import { createIamService } from '../iam/service.ts';
+import { notifyRoutes } from '../notify/index.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { Config } from '../kernel/config.ts';
 import { errorHandler, notFoundBody } from './errors.ts';
@@ -95,6 +97,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   iamRoutes(app, { iam, auth, secureCookies: deps.config.secureCookies, loginRatePerMinute: deps.loginRatePerMinute });
   auditRoutes(app, { db: deps.db });
+  notifyRoutes(app, { db: deps.db });
+  cmdbRoutes(app, { cmdb: createCmdbService({ db: deps.db, clock: deps.clock }) });
 
   const webDist = deps.serveWeb !== false && existsSync(WEB_DIST) ? WEB_DIST : undefined;
   if (webDist) await app.register(fastifyStatic, { root: webDist, wildcard: false });

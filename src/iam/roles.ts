@@ -8,6 +8,7 @@ export const ROLES = [
   'vendor_lead', // 責任者 — operations vendor, responsible for operations
   'vendor_manager', // 管理者 — operations vendor, manages operations
   'operator', // 担当者 — operations vendor, carries out the work
+  'config_manager', // 構成管理者 — keeps the configuration ledger (N §3.5.3.1); usually held together with 担当者
   'system_owner', // システム所管 — a department owning systems (incl. its contractors)
   'ict_manager', // ICTサービスセンター管理者
   'security_officer', // セキュリティ管理者
@@ -21,6 +22,7 @@ export const ROLE_LABELS: Record<Role, { ja: string; en: string }> = {
   vendor_lead: { ja: '責任者', en: 'Vendor lead' },
   vendor_manager: { ja: '管理者', en: 'Operations manager' },
   operator: { ja: '担当者', en: 'Operator' },
+  config_manager: { ja: '構成管理者', en: 'Configuration manager' },
   system_owner: { ja: 'システム所管', en: 'System owner' },
   ict_manager: { ja: 'ICTサービスセンター管理者', en: 'ICT service-centre manager' },
   security_officer: { ja: 'セキュリティ管理者', en: 'Security officer' },
@@ -31,20 +33,37 @@ export const ROLE_LABELS: Record<Role, { ja: string; en: string }> = {
 /** N §2.7.2 ※1: 責任者、管理者、担当者について、兼務を禁止する。 */
 export const MUTUALLY_EXCLUSIVE_ROLES: readonly Role[] = ['vendor_lead', 'vendor_manager', 'operator'];
 
-export const PERMISSIONS = ['org.read', 'org.manage', 'audit.read'] as const;
+export const PERMISSIONS = [
+  'org.read',
+  'org.manage',
+  'audit.read',
+  'mail.read',
+  'cmdb.read',
+  'cmdb.manage',
+  'incident.read',
+  'incident.manage',
+  'problem.read',
+  'problem.manage',
+] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const VENDOR: Permission[] = ['org.read'];
+// Incidents and problems: 担当者 ○ registers and handles, 管理者 ◎ decides and closes (the process
+// tables gate each step); the supervisor reads and approves where N says so.
+const VENDOR: Permission[] = ['org.read', 'mail.read', 'cmdb.read', 'incident.read', 'incident.manage', 'problem.read', 'problem.manage'];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  supervisor: ['org.read', 'audit.read'],
-  vendor_lead: VENDOR,
-  vendor_manager: VENDOR,
+  supervisor: ['org.read', 'audit.read', 'mail.read', 'cmdb.read', 'incident.read', 'problem.read'],
+  // CMDB-4: only configuration managers edit the ledger; the vendor's 責任者 and 管理者 may too (they
+  // direct its upkeep, N §3.5.3.2). 担当者 edit it only when also given 構成管理者.
+  vendor_lead: [...VENDOR, 'cmdb.manage'],
+  vendor_manager: [...VENDOR, 'cmdb.manage'],
   operator: VENDOR,
-  system_owner: ['org.read'],
-  ict_manager: ['org.read'],
-  security_officer: ['org.read', 'audit.read'],
+  config_manager: ['org.read', 'cmdb.read', 'cmdb.manage'],
+  // incident.read is scoped to the owner's department by the incident service (ORG-4).
+  system_owner: ['org.read', 'cmdb.read', 'incident.read'],
+  ict_manager: ['org.read', 'mail.read', 'cmdb.read', 'incident.read'],
+  security_officer: ['org.read', 'audit.read', 'cmdb.read'],
   datacenter_provider: [],
-  admin: ['org.read', 'org.manage', 'audit.read'],
+  admin: ['org.read', 'org.manage', 'audit.read', 'mail.read', 'cmdb.read', 'incident.read', 'problem.read'],
 };
 
 /**
@@ -56,6 +75,7 @@ export const ALL_DEPARTMENTS_ROLES: readonly Role[] = [
   'vendor_lead',
   'vendor_manager',
   'operator',
+  'config_manager',
   'ict_manager',
   'security_officer',
   'admin',
