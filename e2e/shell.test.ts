@@ -52,6 +52,11 @@ describe('web shell in Debian chromium', () => {
     await page.getByTestId('nav-departments').click();
     await page.getByText('土木部 道路建設課').waitFor();
     await page.screenshot({ path: join(SHOTS, 'home-1280.png') });
+    // English on request; the choice survives a reload.
+    await page.getByTestId('lang-switch').getByText('English').click();
+    await expect(page.getByTestId('nav-people').textContent()).resolves.toBe('People');
+    await page.reload();
+    await expect(page.getByTestId('nav-people').textContent()).resolves.toBe('People');
     await page.close();
   });
 
