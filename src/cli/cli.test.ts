@@ -82,6 +82,25 @@ describe('kiban CLI', () => {
     expect(broken.stderr).toContain(`BROKEN: audit record ${id}`);
   });
 
+  it('demo load fills a new database with the organisation, estate and one login per role, and refuses a second load', async () => {
+    const demoDir = mkdtempSync(join(tmpdir(), 'kiban-demo-'));
+    try {
+      const run = (...args: string[]) =>
+        promisify(execFile)(process.execPath, [BIN, ...args], { env: { ...env, KIBAN_DATA_DIR: demoDir, KIBAN_DEMO_PASSWORD: 'cli-demo-password' } });
+      const first = await run('demo', 'load');
+      expect(first.stdout).toMatch(/42 departments, \d+ people/);
+      expect(first.stdout).toMatch(/Estate: 2 sites, .* \d{2} systems, \d{3} VMs/);
+      for (const login of ['supervisor', 'lead', 'manager', 'operator', 'owner', 'ict', 'security', 'datacenter', 'admin']) {
+        expect(first.stdout).toMatch(new RegExp(`^  ${login} +cli-demo-password`, 'm'));
+      }
+      const second = await run('demo', 'load').catch((e) => e as { code: number; stderr: string });
+      expect(second).toMatchObject({ code: 2 });
+      expect((second as { stderr: string }).stderr).toContain('空ではありません');
+    } finally {
+      rmSync(demoDir, { recursive: true, force: true });
+    }
+  });
+
   it('answers the calendar questions of an operator and rejects a bad date by name', async () => {
     expect((await kiban('calendar', 'is-business-day', '2027-01-04')).stdout.trim()).toBe('true');
     expect((await kiban('calendar', 'add-business-hours', '2026-12-28T17:00', '2')).stdout.trim()).toBe('2027-01-04T10:15:00+09:00');

@@ -1,3 +1,4 @@
+import { type DemoEstateSummary, loadDemoEstate } from '../cmdb/index.ts';
 import type { Db } from '../db/connection.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { type DemoOrgResult, formatDemoLogins, loadDemoOrganisation } from './org.ts';
@@ -11,9 +12,16 @@ export interface DemoOptions {
   scale?: number;
 }
 
-/** `kiban demo load` and the first demo start: the organisation, then each module's demo data. */
-export async function loadDemo(db: Db, clock: Clock, opts: DemoOptions = {}): Promise<{ org: DemoOrgResult; summary: string }> {
+/** `kiban demo load` and the first demo start: the organisation, then each module's demo data (CMDB estate). */
+export async function loadDemo(db: Db, clock: Clock, opts: DemoOptions = {}): Promise<{ org: DemoOrgResult; estate: DemoEstateSummary; summary: string }> {
   const org = await loadDemoOrganisation(db, clock, { password: opts.password });
-  const summary = [`${org.departments.length} departments, ${org.people} people`, formatDemoLogins(org.logins)].join('\n');
-  return { org, summary };
+  // The estate belongs to the prefecture's departments (the owners of systems).
+  const owners = org.departments.filter((d) => d.kind === 'prefecture');
+  const e = await loadDemoEstate(db, clock, { departments: owners, scale: opts.scale ?? 1 });
+  const summary = [
+    `${org.departments.length} departments, ${org.people} people`,
+    `Estate: ${e.sites} sites, ${e.clusters} clusters, ${e.hosts} ESXi hosts, ${e.storage} storage, ${e.networkDevices} network devices, ${e.systems} systems, ${e.vms} VMs, ${e.contacts} contacts`,
+    formatDemoLogins(org.logins),
+  ].join('\n');
+  return { org, estate: e, summary };
 }
