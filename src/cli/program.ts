@@ -93,8 +93,9 @@ export function buildProgram(): Command {
     .option('-d, --department <code>', 'department code / 所属コード')
     .option('-e, --email <address>', 'mail address / メールアドレス')
     .option('--password-stdin', 'read the password from standard input instead of generating one')
-    .action(async (login: string, opts: { name: string; admin?: boolean; role?: string[]; department?: string; email?: string; passwordStdin?: boolean }) => {
-      const password = opts.passwordStdin ? await readStdin() : randomBytes(15).toString('base64url');
+    .option('--ldap', 'log in with the directory (LDAP) password; no local password / ディレクトリ認証')
+    .action(async (login: string, opts: { name: string; admin?: boolean; role?: string[]; department?: string; email?: string; passwordStdin?: boolean; ldap?: boolean }) => {
+      const password = opts.ldap ? undefined : opts.passwordStdin ? await readStdin() : randomBytes(15).toString('base64url');
       const roles = [...(opts.role ?? []), ...(opts.admin ? ['admin'] : [])] as Role[];
       await withDatabase('kiban user add', async (d) => {
         let departmentId: string | undefined;
@@ -110,10 +111,11 @@ export function buildProgram(): Command {
           email: opts.email ?? null,
           departmentId: departmentId ?? null,
           password,
+          authSource: opts.ldap ? 'ldap' : 'local',
           roles,
         });
         out(`Created ${p.login} (${roles.join(', ') || 'no role'}).`);
-        if (!opts.passwordStdin) out(`Password (shown once) / 初期パスワード（この表示は一度だけです）: ${password}`);
+        if (password && !opts.passwordStdin) out(`Password (shown once) / 初期パスワード（この表示は一度だけです）: ${password}`);
       });
     });
 

@@ -12,6 +12,7 @@ const STATUS: Record<string, number> = {
   not_found: 404,
   conflict: 409,
   too_many_requests: 429,
+  unavailable: 503,
 };
 
 const TYPE_KEYS = new Set(['string', 'number', 'int', 'boolean', 'array', 'object']);

@@ -3,6 +3,7 @@ import { count } from 'drizzle-orm';
 import { openConfigured } from '../db/datadir.ts';
 import { loadDemo } from '../demo/index.ts';
 import { departments } from '../iam/schema.ts';
+import { createLdapAuthenticator } from '../iam/ldap.ts';
 import { createIamService } from '../iam/service.ts';
 import { type Clock, systemClock } from '../kernel/clock.ts';
 import type { Config } from '../kernel/config.ts';
@@ -35,7 +36,9 @@ export async function startServer(config: Config, out: (line: string) => void = 
       out('No administrator yet. Create the first one with: npm run kiban -- user add <login> --name "<氏名>" --admin');
       out('管理者が未登録です。上記のコマンドで最初の管理者を作成してください（サーバ停止中に実行）。');
     }
-    const app = await buildApp({ db: database.db, dbKind: database.kind, clock, config });
+    const directory = config.ldap ? createLdapAuthenticator(config.ldap) : undefined;
+    if (config.ldap) out(`Directory login: ${config.ldap.url} (${config.ldap.baseDn})`);
+    const app = await buildApp({ db: database.db, dbKind: database.kind, clock, config, directory });
     await app.listen({ port: config.port, host: config.host });
     const url = `http://localhost:${(app.server.address() as { port: number }).port}`;
     out(`Kiban is running on ${url}  (mode: ${config.mode})`);

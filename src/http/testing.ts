@@ -2,6 +2,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Database } from '../db/connection.ts';
 import { testDatabase } from '../db/testing.ts';
 import { systemActor } from '../iam/actor.ts';
+import type { DirectoryAuthenticator } from '../iam/auth.ts';
 import { createIamService, type IamService } from '../iam/service.ts';
 import { FakeClock } from '../kernel/clock.ts';
 import { buildApp } from './app.ts';
@@ -19,7 +20,7 @@ export interface TestApp {
 }
 
 /** The whole HTTP app on a fresh test database, called in memory (no socket). */
-export async function testApp(opts: { loginRatePerMinute?: number } = {}): Promise<TestApp> {
+export async function testApp(opts: { loginRatePerMinute?: number; directory?: DirectoryAuthenticator } = {}): Promise<TestApp> {
   const database = await testDatabase();
   const clock = new FakeClock('2026-11-24T00:00:00Z');
   const app = await buildApp({
@@ -28,6 +29,7 @@ export async function testApp(opts: { loginRatePerMinute?: number } = {}): Promi
     clock,
     config: { session: { idleMinutes: 30, absoluteHours: 10 }, secureCookies: 'auto', trustProxy: false, logLevel: 'silent' },
     serveWeb: false,
+    directory: opts.directory,
     // Many logins from one address in a test run: the per-address limit has its own test.
     loginRatePerMinute: opts.loginRatePerMinute ?? 10_000,
     logger: false,

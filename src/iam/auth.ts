@@ -5,7 +5,7 @@ import { audit } from '../audit/audit.ts';
 import type { Db } from '../db/connection.ts';
 import { inTx } from '../db/tx.ts';
 import type { Clock } from '../kernel/clock.ts';
-import { TooManyError, UnauthenticatedError } from '../kernel/errors.ts';
+import { TooManyError, UnauthenticatedError, UnavailableError } from '../kernel/errors.ts';
 import type { Actor } from './actor.ts';
 import { hashPassword, type IamService, type PersonView } from './service.ts';
 import { loginAttempts, people, sessions } from './schema.ts';
@@ -119,7 +119,14 @@ export function createAuthService(deps: {
     const [person] = await db.select().from(people).where(sql`lower(${people.login}) = ${loginKey}`);
     let ok = false;
     if (person && !person.disabledAt) {
-      if (person.authSource === 'ldap') ok = directory ? await directory.authenticate(person.login, input.password) : false;
+      if (person.authSource === 'ldap') {
+        // A directory that cannot be reached refuses the login (never fails open) and says so.
+        ok = directory
+          ? await directory.authenticate(person.login, input.password).catch((e: unknown) => {
+              throw new UnavailableError('auth.directory_unavailable', { detail: (e as Error).message });
+            })
+          : false;
+      }
       else if (person.passwordHash) ok = await verify(person.passwordHash, input.password).catch(() => false);
       else await verify(await dummyHash, input.password).catch(() => false);
     } else {

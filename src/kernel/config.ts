@@ -24,6 +24,12 @@ const schema = z.object({
   /** The platform's name as N's mail subjects print it: 【第三期サーバ仮想基盤障害発生】. */
   KIBAN_MAIL_PLATFORM_NAME: z.string().default('第三期サーバ仮想基盤'),
   KIBAN_MAIL_FROM: z.string().default('kiban@localhost'),
+  /** Directory login for people whose account source is 'ldap' (search-then-bind). */
+  KIBAN_LDAP_URL: z.string().regex(/^ldaps?:\/\//).optional(),
+  KIBAN_LDAP_BASE_DN: z.string().optional(),
+  KIBAN_LDAP_LOGIN_ATTRIBUTE: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/).default('uid'),
+  KIBAN_LDAP_BIND_DN: z.string().optional(),
+  KIBAN_LDAP_BIND_PASSWORD: z.string().optional(),
   KIBAN_SMTP_HOST: z.string().default('127.0.0.1'),
   KIBAN_SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(25),
   KIBAN_SMTP_SECURE: z.enum(['true', 'false']).default('false'),
@@ -44,6 +50,7 @@ export type Config = {
   trustProxy: boolean;
   logLevel: string;
   demoPassword: string | undefined;
+  ldap: { url: string; baseDn: string; loginAttribute: string; bindDn?: string; bindPassword?: string } | undefined;
   mail: {
     platformName: string;
     from: string;
@@ -73,6 +80,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.KIBAN_TRUST_PROXY === 'true',
     logLevel: e.KIBAN_LOG_LEVEL,
     demoPassword: e.KIBAN_DEMO_PASSWORD,
+    ldap: e.KIBAN_LDAP_URL
+      ? {
+          url: e.KIBAN_LDAP_URL,
+          baseDn: e.KIBAN_LDAP_BASE_DN ?? '',
+          loginAttribute: e.KIBAN_LDAP_LOGIN_ATTRIBUTE,
+          bindDn: e.KIBAN_LDAP_BIND_DN || undefined,
+          bindPassword: e.KIBAN_LDAP_BIND_PASSWORD || undefined,
+        }
+      : undefined,
     mail: {
       platformName: e.KIBAN_MAIL_PLATFORM_NAME,
       from: e.KIBAN_MAIL_FROM,

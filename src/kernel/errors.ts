@@ -41,6 +41,11 @@ export class TooManyError extends DomainError {
   readonly code = 'too_many_requests';
 }
 
+/** A service Kiban depends on (directory, vCenter, …) cannot be reached; nothing was changed. */
+export class UnavailableError extends DomainError {
+  readonly code = 'unavailable';
+}
+
 /** Shorthand for an InputError about one field. */
 export function fieldError(field: string, key: string, params?: Record<string, unknown>): InputError {
   return new InputError('error.invalid_input', {}, { [field]: { key, params } });
