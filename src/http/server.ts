@@ -7,6 +7,7 @@ import { createLdapAuthenticator } from '../iam/ldap.ts';
 import { createIamService } from '../iam/service.ts';
 import { type Clock, systemClock } from '../kernel/clock.ts';
 import type { Config } from '../kernel/config.ts';
+import { startWorkers } from '../worker/index.ts';
 import { buildApp } from './app.ts';
 
 export interface RunningServer {
@@ -42,9 +43,16 @@ export async function startServer(config: Config, out: (line: string) => void = 
     await app.listen({ port: config.port, host: config.host });
     const url = `http://localhost:${(app.server.address() as { port: number }).port}`;
     out(`Kiban is running on ${url}  (mode: ${config.mode})`);
+    const workers = startWorkers({
+      db: database.db,
+      clock,
+      config,
+      onError: (job, e) => app.log.warn({ job, err: e }, 'background job failed'),
+    });
     let closing: Promise<void> | undefined;
     const close = () =>
       (closing ??= (async () => {
+        await workers.stop();
         await app.close();
         await database.close();
       })());
