@@ -66,6 +66,12 @@ describe('demo estate', () => {
     const sys = (await cmdb.list(admin, 'system', { page: 1, pageSize: 1 })).items[0]!;
     const full = await cmdb.get(admin, 'system', sys.id);
     expect((full.contacts as unknown[]).length).toBeGreaterThanOrEqual(2);
+    // The VM count on the systems ledger is the number of the system's VMs (it once showed 0 everywhere).
+    const listed = (await cmdb.list(admin, 'system', { page: 1, pageSize: 500 })).items as Array<{ id: string; vmCount: number }>;
+    const withVms = await a.db.select({ systemId: cmdbVms.systemId, n: count() }).from(cmdbVms).groupBy(cmdbVms.systemId);
+    const actual = new Map(withVms.map((r) => [r.systemId, r.n]));
+    expect(listed.every((r) => r.vmCount === (actual.get(r.id) ?? 0))).toBe(true);
+    expect(listed.some((r) => r.vmCount > 0)).toBe(true);
     const [h] = await a.db.select({ n: count() }).from(cmdbHistory);
     expect(h!.n).toBeGreaterThan(400);
   });

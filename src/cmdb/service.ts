@@ -637,7 +637,8 @@ export function createCmdbService({ db, clock, config: partial }: CmdbDeps) {
         return {
           extra: {
             departmentName,
-            vmCount: sql<number>`(select count(*)::int from ${cmdbVms} where ${cmdbVms.systemId} = ${cmdbSystems.id} and ${cmdbVms.status} <> 'retired')`,
+            // Qualified by hand: Drizzle leaves column names bare inside a sub-select, and a bare "id" would be the VM's.
+            vmCount: sql<number>`(select count(*)::int from cmdb_vms v where v.system_id = "cmdb_systems"."id" and v.status <> 'retired')`,
           },
           from: (s) => s.from(cmdbSystems),
           where: [
