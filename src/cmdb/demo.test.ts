@@ -67,7 +67,7 @@ describe('demo estate', () => {
     const full = await cmdb.get(admin, 'system', sys.id);
     expect((full.contacts as unknown[]).length).toBeGreaterThanOrEqual(2);
     // The VM count on the systems ledger is the number of the system's VMs (it once showed 0 everywhere).
-    const listed = (await cmdb.list(admin, 'system', { page: 1, pageSize: 500 })).items as Array<{ id: string; vmCount: number }>;
+    const listed = (await cmdb.list(admin, 'system', { page: 1, pageSize: 500 })).items as unknown as Array<{ id: string; vmCount: number }>;
     const withVms = await a.db.select({ systemId: cmdbVms.systemId, n: count() }).from(cmdbVms).groupBy(cmdbVms.systemId);
     const actual = new Map(withVms.map((r) => [r.systemId, r.n]));
     expect(listed.every((r) => r.vmCount === (actual.get(r.id) ?? 0))).toBe(true);

@@ -10,6 +10,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { auditRoutes } from '../audit/routes.ts';
 import { cmdbRoutes, createCmdbService } from '../cmdb/index.ts';
+import { createRvtoolsImport, rvtoolsRoutes } from '../cmdb/rvtools/index.ts';
 import { type Db, pingDatabase } from '../db/connection.ts';
 import { createAuthService, type DirectoryAuthenticator } from '../iam/auth.ts';
 import { iamRoutes } from '../iam/routes.ts';
@@ -99,6 +100,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   auditRoutes(app, { db: deps.db });
   notifyRoutes(app, { db: deps.db });
   cmdbRoutes(app, { cmdb: createCmdbService({ db: deps.db, clock: deps.clock }) });
+  await rvtoolsRoutes(app, { rvtools: createRvtoolsImport({ db: deps.db, clock: deps.clock, cmdb: createCmdbService({ db: deps.db, clock: deps.clock }) }) });
 
   const webDist = deps.serveWeb !== false && existsSync(WEB_DIST) ? WEB_DIST : undefined;
   if (webDist) await app.register(fastifyStatic, { root: webDist, wildcard: false });

@@ -7,6 +7,7 @@ import { createLdapAuthenticator } from '../iam/ldap.ts';
 import { createIamService } from '../iam/service.ts';
 import { type Clock, systemClock } from '../kernel/clock.ts';
 import type { Config } from '../kernel/config.ts';
+import { loadVcenterConfig } from '../cmdb/sync/index.ts';
 import { startWorkers } from '../worker/index.ts';
 import { buildApp } from './app.ts';
 
@@ -47,6 +48,7 @@ export async function startServer(config: Config, out: (line: string) => void = 
       db: database.db,
       clock,
       config,
+      vcenter: loadVcenterConfig(),
       onError: (job, e) => app.log.warn({ job, err: e }, 'background job failed'),
     });
     let closing: Promise<void> | undefined;

@@ -1,3 +1,5 @@
+import { createCmdbService } from '../cmdb/index.ts';
+import { createVcenterSync, type FollowHandle, type VcenterConfig, vcenterConnector } from '../cmdb/sync/index.ts';
 import type { Db } from '../db/connection.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { Config } from '../kernel/config.ts';
@@ -28,6 +30,8 @@ export function startWorkers(deps: {
   config: Pick<Config, 'mail'>;
   transport?: MailTransport;
   every?: Every;
+  /** When set, the ledger follows this vCenter live (CMDB-6): placement changes within seconds. */
+  vcenter?: VcenterConfig | null;
   onError?: (job: string, e: unknown) => void;
 }): Workers {
   const every = deps.every ?? realEvery;
@@ -61,9 +65,24 @@ export function startWorkers(deps: {
   });
   job('outbox', 10_000, () => outbox.runOnce());
 
+  let follow: FollowHandle | undefined;
+  if (deps.vcenter) {
+    const sync = createVcenterSync({
+      db: deps.db,
+      clock: deps.clock,
+      cmdb: createCmdbService({ db: deps.db, clock: deps.clock }),
+      connect: vcenterConnector(deps.vcenter, deps.clock),
+      siteId: deps.vcenter.siteId,
+      vcenterId: deps.vcenter.vcenterId,
+      onError: (e) => deps.onError?.('vcenter', e),
+    });
+    follow = sync.follow();
+  }
+
   return {
     async stop() {
       for (const s of stops) s();
+      await follow?.stop();
       await Promise.all(running);
     },
   };

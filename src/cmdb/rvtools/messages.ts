@@ -1,0 +1,43 @@
+import { registerMessages } from '../../kernel/messages.ts';
+
+/** Messages of the RVTools import (CMDB-7), Japanese first. Imported for its side effect. */
+registerMessages({
+  ja: {
+    'rvtools.unreadable': 'ファイル「{file}」を読み取れません。RVTools の XLSX または CSV を指定してください。',
+    'rvtools.no_sheets': 'ファイル「{file}」に vInfo・vHost・vDatastore のいずれのシートもありません。',
+    'rvtools.unknown_csv': 'CSV「{file}」がどのシート（vInfo・vHost・vDatastore）のものか判別できません。',
+    'rvtools.missing_columns': '{sheet} シートに必要な列がありません: {columns}',
+    'rvtools.no_file': 'RVTools のファイルを添付してください。',
+    'rvtools.too_large': 'ファイルが大きすぎます（上限 {limit}）。',
+    'rvtools.token_unknown': 'プレビューの有効期限が切れたか、見つかりません。もう一度プレビューしてください。',
+    'rvtools.has_conflicts': '取り込めない行が {count} 行あります（例: {sheet} シート {row} 行目 {column} 列）。修正するか除外してから取り込んでください。',
+    'rvtools.required': '値がありません。',
+    'rvtools.not_a_number': '数値ではありません（{value}）。',
+    'rvtools.out_of_range': '値が台帳の範囲外です（{value}）。',
+    'rvtools.duplicate': '同じ名前「{name}」の行が {sheet} シートに複数あります（{rows} 行目）。',
+    'rvtools.unknown_host': 'ESXi ホスト「{host}」が台帳にもファイルの vHost シートにもありません。',
+    'rvtools.unknown_site': '「{name}」の設置場所を決められません（データセンタ「{datacenter}」と同名の設置場所がなく、既定の設置場所も指定されていません）。',
+    'rvtools.name_taken': '名前「{name}」は台帳の別の{kind}が使っています。',
+    'rvtools.retired': '{kind}「{name}」は台帳では廃止済みです。',
+    'rvtools.cluster_other_site': 'クラスタ「{cluster}」はこのホストと別の設置場所にあります。',
+  },
+  en: {
+    'rvtools.unreadable': 'The file "{file}" cannot be read. Give an RVTools XLSX or CSV export.',
+    'rvtools.no_sheets': 'The file "{file}" has none of the vInfo, vHost and vDatastore sheets.',
+    'rvtools.unknown_csv': 'Cannot tell which sheet (vInfo, vHost, vDatastore) the CSV "{file}" is.',
+    'rvtools.missing_columns': 'The {sheet} sheet lacks required columns: {columns}',
+    'rvtools.no_file': 'Attach an RVTools file.',
+    'rvtools.too_large': 'The file is too large (limit {limit}).',
+    'rvtools.token_unknown': 'The preview has expired or does not exist. Preview the file again.',
+    'rvtools.has_conflicts': '{count} rows cannot be imported (e.g. sheet {sheet}, row {row}, column {column}). Fix or exclude them first.',
+    'rvtools.required': 'No value.',
+    'rvtools.not_a_number': 'Not a number ({value}).',
+    'rvtools.out_of_range': 'The value is outside the ledger\'s range ({value}).',
+    'rvtools.duplicate': 'Several rows of the {sheet} sheet are named "{name}" (rows {rows}).',
+    'rvtools.unknown_host': 'The ESXi host "{host}" is neither in the ledger nor in the file\'s vHost sheet.',
+    'rvtools.unknown_site': 'No site for "{name}" (no site is named like datacenter "{datacenter}" and no default site was given).',
+    'rvtools.name_taken': 'The name "{name}" is used by another {kind} in the ledger.',
+    'rvtools.retired': 'The {kind} "{name}" is retired in the ledger.',
+    'rvtools.cluster_other_site': 'The cluster "{cluster}" is at another site than this host.',
+  },
+});
