@@ -4,3 +4,4 @@ export * from '../audit/schema.ts';
 export * from '../notify/schema.ts';
 export * from '../process/schema.ts';
 export * from '../cmdb/schema.ts';
+export * from '../monitoring/schema.ts';

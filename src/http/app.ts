@@ -16,6 +16,7 @@ import { createAuthService, type DirectoryAuthenticator } from '../iam/auth.ts';
 import { iamRoutes } from '../iam/routes.ts';
 import { createIamService } from '../iam/service.ts';
 import { notifyRoutes } from '../notify/index.ts';
+import { createMonitoringService, monitoringRoutes } from '../monitoring/index.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { Config } from '../kernel/config.ts';
 import { errorHandler, notFoundBody } from './errors.ts';
@@ -101,6 +102,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   notifyRoutes(app, { db: deps.db });
   cmdbRoutes(app, { cmdb: createCmdbService({ db: deps.db, clock: deps.clock }) });
   await rvtoolsRoutes(app, { rvtools: createRvtoolsImport({ db: deps.db, clock: deps.clock, cmdb: createCmdbService({ db: deps.db, clock: deps.clock }) }) });
+  monitoringRoutes(app, { monitoring: createMonitoringService({ db: deps.db, clock: deps.clock }) });
 
   const webDist = deps.serveWeb !== false && existsSync(WEB_DIST) ? WEB_DIST : undefined;
   if (webDist) await app.register(fastifyStatic, { root: webDist, wildcard: false });

@@ -44,14 +44,17 @@ export const PERMISSIONS = [
   'incident.manage',
   'problem.read',
   'problem.manage',
+  'monitoring.read',
+  // Pushing values over HTTP (the JSON twin of the sender protocol): integration accounts only.
+  'monitoring.push',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 // Incidents and problems: 担当者 ○ registers and handles, 管理者 ◎ decides and closes (the process
 // tables gate each step); the supervisor reads and approves where N says so.
-const VENDOR: Permission[] = ['org.read', 'mail.read', 'cmdb.read', 'incident.read', 'incident.manage', 'problem.read', 'problem.manage'];
+const VENDOR: Permission[] = ['org.read', 'mail.read', 'cmdb.read', 'incident.read', 'incident.manage', 'problem.read', 'problem.manage', 'monitoring.read'];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  supervisor: ['org.read', 'audit.read', 'mail.read', 'cmdb.read', 'incident.read', 'problem.read'],
+  supervisor: ['org.read', 'audit.read', 'mail.read', 'cmdb.read', 'incident.read', 'problem.read', 'monitoring.read'],
   // CMDB-4: only configuration managers edit the ledger; the vendor's 責任者 and 管理者 may too (they
   // direct its upkeep, N §3.5.3.2). 担当者 edit it only when also given 構成管理者.
   vendor_lead: [...VENDOR, 'cmdb.manage'],
@@ -63,7 +66,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   ict_manager: ['org.read', 'mail.read', 'cmdb.read', 'incident.read'],
   security_officer: ['org.read', 'audit.read', 'cmdb.read'],
   datacenter_provider: [],
-  admin: ['org.read', 'org.manage', 'audit.read', 'mail.read', 'cmdb.read', 'incident.read', 'problem.read'],
+  admin: ['org.read', 'org.manage', 'audit.read', 'mail.read', 'cmdb.read', 'incident.read', 'problem.read', 'monitoring.read', 'monitoring.push'],
 };
 
 /**

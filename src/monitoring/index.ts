@@ -1,0 +1,42 @@
+// The monitoring engine's public surface: other modules import only this file.
+export { AgentCheck } from './checks/agent.ts';
+export { HTTP_DEFAULTS, HttpCheck, type HttpParams } from './checks/http.ts';
+export { FpingCheck, type FpingOptions, parseFpingOutput, type PingResult } from './checks/icmp.ts';
+export {
+  createMonitoringEngine,
+  type EngineDeps,
+  type MonitoringEngine,
+  type MonitoringEvent,
+  monitoringStatus,
+  type RunSummary,
+  realTimer,
+  type Timer,
+} from './engine.ts';
+export { INITIAL_STATE, type MachineState, nextSlot, slotOffsetMs, step, type Transition } from './machine.ts';
+export {
+  applyPlan,
+  type Coverage,
+  itemsFor,
+  MATRIX_KINDS,
+  type MatrixKind,
+  MONITORING_MATRIX,
+  type PlannedItem,
+  type PlannedTarget,
+  planFromCmdb,
+  vmKind,
+} from './matrix.ts';
+export type { Check, CheckItem, CheckTarget, Checks, ItemType, Observation, Severity } from './model.ts';
+export { monitoringRoutes } from './routes.ts';
+export { DEFAULTS as MONITORING_DEFAULTS, judge, type ItemRule, type Thresholds } from './rules.ts';
+export { createMonitoringService, type MonitoringService } from './service.ts';
+export { createItem, createTarget, type ItemInput, pruneValues, type TargetInput } from './store.ts';
+export { type AgentDialect, AgentError, type AgentReply, ZabbixAgentClient } from './zabbix/agent.ts';
+export { DEFAULT_MAX_FRAME_BYTES, decodeFrame, encodeFrame, FrameError } from './zabbix/protocol.ts';
+export {
+  createSenderServer,
+  type IngestResult,
+  type SenderServer,
+  type SenderServerStats,
+  type SenderValue,
+  sendValues,
+} from './zabbix/sender.ts';
