@@ -4,4 +4,6 @@ export * from '../audit/schema.ts';
 export * from '../notify/schema.ts';
 export * from '../process/schema.ts';
 export * from '../cmdb/schema.ts';
+export * from '../incidents/schema.ts';
+export * from '../problems/schema.ts';
 export * from '../monitoring/schema.ts';

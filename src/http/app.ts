@@ -15,7 +15,9 @@ import { type Db, pingDatabase } from '../db/connection.ts';
 import { createAuthService, type DirectoryAuthenticator } from '../iam/auth.ts';
 import { iamRoutes } from '../iam/routes.ts';
 import { createIamService } from '../iam/service.ts';
+import { createIncidentService, incidentRoutes } from '../incidents/index.ts';
 import { notifyRoutes } from '../notify/index.ts';
+import { createProblemService, problemRoutes } from '../problems/index.ts';
 import { createMonitoringService, monitoringRoutes } from '../monitoring/index.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { Config } from '../kernel/config.ts';
@@ -102,6 +104,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   notifyRoutes(app, { db: deps.db });
   cmdbRoutes(app, { cmdb: createCmdbService({ db: deps.db, clock: deps.clock }) });
   await rvtoolsRoutes(app, { rvtools: createRvtoolsImport({ db: deps.db, clock: deps.clock, cmdb: createCmdbService({ db: deps.db, clock: deps.clock }) }) });
+  incidentRoutes(app, { incidents: createIncidentService({ db: deps.db, clock: deps.clock }) });
+  problemRoutes(app, { problems: createProblemService({ db: deps.db, clock: deps.clock }) });
   monitoringRoutes(app, { monitoring: createMonitoringService({ db: deps.db, clock: deps.clock }) });
 
   const webDist = deps.serveWeb !== false && existsSync(WEB_DIST) ? WEB_DIST : undefined;

@@ -1,0 +1,31 @@
+/** Message keys of incident management. Registered on import of src/incidents/index.ts. */
+export const incidentMessages = {
+  ja: {
+    'incident.wrong_class': 'この分類のインシデントでは「{action}」は実行できません。',
+    'incident.procedure_not_approved': '承認済みの復旧手順がありません。既存の承認済み復旧手順書を指定するか、復旧手順の承認を得てください。',
+    'incident.not_platform_caused': '基盤に起因しないトラブルです。システム所管へ復旧依頼してください。',
+    'incident.vm_return_pending': 'HA/vMotion で移動した仮想マシンをクラスタ内に戻すまで仮クローズできません。',
+    'incident.problem_required': '優先度「高」のトラブルは、問題管理に登録（紐付け）してからクローズしてください。',
+    'incident.not_trouble': '障害報告はトラブルのインシデントにのみ行えます。',
+    'incident.no_report_plan': '基盤に起因するトラブルではないため、報告時間の定めがありません。',
+    'incident.already_reported': '第一報は既に報告済みです。',
+    'incident.final_reported': '最終報は既に報告済みです。',
+    'incident.ci_not_found': '指定された構成アイテムが構成管理台帳にありません。',
+    'incident.closed': 'クローズ済みのインシデントは変更できません。',
+    'incident.affected_required': '影響を受けている構成アイテム（基盤全体・ESXiサーバ・仮想マシン）を指定してください。',
+  },
+  en: {
+    'incident.wrong_class': '"{action}" does not apply to an incident of this class.',
+    'incident.procedure_not_approved': 'There is no approved recovery procedure. Name an approved existing procedure, or get this one approved.',
+    'incident.not_platform_caused': 'This trouble is not caused by the platform: hand it to the system owner.',
+    'incident.vm_return_pending': 'Return the VMs moved by HA/vMotion to their cluster before closing provisionally.',
+    'incident.problem_required': 'A High-priority trouble must be linked to a problem before it can be closed.',
+    'incident.not_trouble': 'Reports apply to troubles only.',
+    'incident.no_report_plan': 'Not caused by the platform: no report deadlines apply.',
+    'incident.already_reported': 'The first report has already been made.',
+    'incident.final_reported': 'The final report has already been made.',
+    'incident.ci_not_found': 'No such configuration item in the CMDB.',
+    'incident.closed': 'A closed incident cannot be changed.',
+    'incident.affected_required': 'Name the affected items (whole platform, ESXi hosts or VMs).',
+  },
+} as const;
