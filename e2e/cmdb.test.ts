@@ -1,75 +1,37 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCmdbService, loadDemoEstate } from '../src/cmdb/index.ts';
-import { testDatabase } from '../src/db/testing.ts';
-import { loadDemoOrganisation } from '../src/demo/index.ts';
-import { buildApp, WEB_DIST } from '../src/http/app.ts';
+import { createCmdbService } from '../src/cmdb/index.ts';
 import { systemActor } from '../src/iam/index.ts';
-import { FakeClock } from '../src/kernel/clock.ts';
-import { CHROMIUM, launchBrowser, SHOTS } from './browser.ts';
+import { type E2eApp, startE2eApp } from './app.ts';
+import { SHOTS } from './browser.ts';
 
-const PASSWORD = 'e2e-demo-password';
-let browser: Browser;
+let e: E2eApp;
 let base: string;
-let close: () => Promise<void>;
 /** A system of another department than the owner's (土木部 道路建設課). */
 let foreignSystemId: string;
 let ownerDepartmentName: string;
 
 beforeAll(async () => {
-  // A missing browser or UI build is a failure, never a skip: the test command installs and builds both.
-  expect(existsSync(CHROMIUM), `${CHROMIUM} missing: run npm test (it installs Debian's chromium)`).toBe(true);
-  expect(existsSync(join(WEB_DIST, 'index.html')), 'web/dist missing: npm run build:web').toBe(true);
-  const database = await testDatabase();
-  const clock = new FakeClock('2026-11-24T01:00:00Z');
-  const org = await loadDemoOrganisation(database.db, clock, { password: PASSWORD });
-  await loadDemoEstate(database.db, clock, { departments: org.departments.filter((d) => d.kind === 'prefecture') });
-  const owner = org.departments.find((d) => d.code === 'DOB-DOR');
+  e = await startE2eApp();
+  base = e.base;
+  const owner = e.org.departments.find((d) => d.code === 'DOB-DOR');
   expect(owner).toBeDefined();
   ownerDepartmentName = owner!.name;
-  const cmdb = createCmdbService({ db: database.db, clock });
+  const cmdb = createCmdbService({ db: e.database.db, clock: e.clock });
   const others = await cmdb.list(systemActor('e2e'), 'system', { page: 1, pageSize: 500 });
   foreignSystemId = others.items.find((s) => s.departmentId !== owner!.id)!.id;
-  const app = await buildApp({
-    db: database.db,
-    dbKind: database.kind,
-    clock,
-    config: { session: { idleMinutes: 30, absoluteHours: 10 }, secureCookies: 'auto', trustProxy: false, logLevel: 'silent' },
-    logger: false,
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  browser = await launchBrowser();
-  close = async () => {
-    await browser.close();
-    await app.close();
-    await database.close();
-  };
 });
-afterAll(() => close?.());
+afterAll(() => e?.close());
 
-async function login(page: Page, who: string): Promise<void> {
-  await page.goto(`${base}/`);
-  await page.getByTestId('login-id').fill(who);
-  await page.getByTestId('login-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('home').waitFor();
-}
-
-/** The API's answer with the page's session cookie (what the screen should agree with). */
-async function apiGet<T>(page: Page, path: string): Promise<T> {
-  const res = await page.request.get(`${base}${path}`);
-  expect(res.status(), path).toBe(200);
-  return (await res.json()) as T;
-}
+const login = (page: Page, who: string) => e.login(page, who);
+const apiGet = <T,>(page: Page, path: string) => e.apiGet<T>(page, path);
 
 const totalText = (n: number) => new RegExp(`全 ${n} 件`);
 
 describe('configuration ledger screens in Debian chromium', () => {
   it('a manager filters the VM ledger, follows VM → host → system, changes a status with a reason and meets a stale version', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'ja-JP' });
+    const page = await e.browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'ja-JP' });
     await login(page, 'manager');
     await expect(page.getByTestId('nav-cmdb').textContent()).resolves.toBe('構成管理台帳');
     await page.getByTestId('nav-cmdb').click();
@@ -176,7 +138,7 @@ describe('configuration ledger screens in Debian chromium', () => {
   });
 
   it('the ledger and capacity screens fit a tablet', async () => {
-    const page = await browser.newPage({ viewport: { width: 820, height: 1180 }, locale: 'ja-JP' });
+    const page = await e.browser.newPage({ viewport: { width: 820, height: 1180 }, locale: 'ja-JP' });
     await login(page, 'manager');
     await page.goto(`${base}/cmdb/vms`);
     await page.getByTestId('vms-table').locator('tbody tr').first().waitFor();
@@ -195,7 +157,7 @@ describe('configuration ledger screens in Debian chromium', () => {
   });
 
   it('a system owner sees only their department’s systems, without edit buttons, and not another department’s system', async () => {
-    const page = await browser.newPage({ viewport: { width: 820, height: 1180 }, locale: 'ja-JP' });
+    const page = await e.browser.newPage({ viewport: { width: 820, height: 1180 }, locale: 'ja-JP' });
     await login(page, 'owner');
     await page.goto(`${base}/cmdb/systems`);
     const own = await apiGet<{ total: number; items: { departmentName: string }[] }>(page, '/api/cmdb/systems?pageSize=500');

@@ -1,46 +1,19 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabase } from '../src/db/testing.ts';
-import { loadDemoOrganisation } from '../src/demo/index.ts';
-import { buildApp, WEB_DIST } from '../src/http/app.ts';
-import { FakeClock } from '../src/kernel/clock.ts';
-import { CHROMIUM, launchBrowser, SHOTS } from './browser.ts';
+import { E2E_PASSWORD as PASSWORD, type E2eApp, startE2eApp } from './app.ts';
+import { SHOTS } from './browser.ts';
 
-const PASSWORD = 'e2e-demo-password';
-let browser: Browser;
+let e: E2eApp;
 let base: string;
-let close: () => Promise<void>;
-
 beforeAll(async () => {
-  // A missing browser or UI build is a failure, never a skip: the test command installs and builds both.
-  expect(existsSync(CHROMIUM), `${CHROMIUM} missing: run npm test (it installs Debian's chromium)`).toBe(true);
-  expect(existsSync(join(WEB_DIST, 'index.html')), 'web/dist missing: npm run build:web').toBe(true);
-  const database = await testDatabase();
-  const clock = new FakeClock('2026-11-24T01:00:00Z');
-  await loadDemoOrganisation(database.db, clock, { password: PASSWORD });
-  const app = await buildApp({
-    db: database.db,
-    dbKind: database.kind,
-    clock,
-    config: { session: { idleMinutes: 30, absoluteHours: 10 }, secureCookies: 'auto', trustProxy: false, logLevel: 'silent' },
-    logger: false,
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  browser = await launchBrowser();
-  close = async () => {
-    await browser.close();
-    await app.close();
-    await database.close();
-  };
+  e = await startE2eApp({ estate: false });
+  base = e.base;
 });
-afterAll(() => close?.());
+afterAll(() => e?.close());
 
 describe('web shell in Debian chromium', () => {
   it('logs in as the operations manager and reaches the home screen, in Japanese by default', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'ja-JP' });
+    const page = await e.browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'ja-JP' });
     await page.goto(`${base}/`);
     await page.getByTestId('login-id').fill('manager');
     await page.getByTestId('login-password').fill(PASSWORD);
@@ -61,7 +34,7 @@ describe('web shell in Debian chromium', () => {
   });
 
   it('refuses a wrong password with a message on the page and stays on the login screen', async () => {
-    const page = await browser.newPage({ locale: 'ja-JP' });
+    const page = await e.browser.newPage({ locale: 'ja-JP' });
     await page.goto(`${base}/`);
     await page.getByTestId('login-id').fill('manager');
     await page.getByTestId('login-password').fill('wrong-password-x');
@@ -73,7 +46,7 @@ describe('web shell in Debian chromium', () => {
   });
 
   it('a system owner on a tablet sees no administration menus', async () => {
-    const page = await browser.newPage({ viewport: { width: 820, height: 1180 }, locale: 'ja-JP' });
+    const page = await e.browser.newPage({ viewport: { width: 820, height: 1180 }, locale: 'ja-JP' });
     await page.goto(`${base}/`);
     await page.getByTestId('login-id').fill('owner');
     await page.getByTestId('login-password').fill(PASSWORD);
