@@ -2,7 +2,7 @@
  * Minimal fetch wrapper for the Kiban API.
  * - same-origin cookies, JSON in/out
  * - `Accept-Language` follows the UI language
- * - `X-CSRF-Token` on every non-GET request
+ * - `X-CSRF-Token` on every non-GET request (JSON or a FormData upload)
  * - error bodies `{ error: { code, message, fields? } }` become `ApiError`
  * - a 401 from a non-auth endpoint drops the session (see `setUnauthorizedHandler`)
  */
@@ -149,8 +149,10 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   };
   const upper = method.toUpperCase();
   const hasBody = upper !== 'GET' && upper !== 'HEAD';
+  // A FormData body (file upload) is sent as multipart: the browser sets Content-Type with its boundary.
+  const isForm = typeof FormData !== 'undefined' && opts.body instanceof FormData;
   if (hasBody) {
-    headers['Content-Type'] = 'application/json';
+    if (!isForm) headers['Content-Type'] = 'application/json';
     if (csrfToken) headers['X-CSRF-Token'] = csrfToken;
   }
 
@@ -160,7 +162,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
       method: upper,
       headers,
       credentials: 'same-origin',
-      body: hasBody ? JSON.stringify(opts.body ?? {}) : undefined,
+      body: hasBody ? (isForm ? (opts.body as FormData) : JSON.stringify(opts.body ?? {})) : undefined,
       signal: opts.signal,
     });
   } catch (e) {
@@ -190,6 +192,8 @@ export const api = {
   put: <T>(path: string, body?: unknown) => request<T>('PUT', path, { body }),
   patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, { body }),
   delete: <T>(path: string, body?: unknown) => request<T>('DELETE', path, { body }),
+  /** multipart/form-data POST (file upload), with the same CSRF header and error handling. */
+  upload: <T>(path: string, form: FormData) => request<T>('POST', path, { body: form }),
 };
 
 // ---- endpoints used by the shell -------------------------------------------------------------

@@ -25,6 +25,7 @@ export const MODULES: readonly ModuleDef[] = [
   { id: 'departments', path: '/departments', label: 'nav.departments', description: 'navDesc.departments', permission: 'org.read', screen: lazy(() => import('./screens/DepartmentsScreen')) },
   { id: 'people', path: '/people', label: 'nav.people', description: 'navDesc.people', permission: 'org.read', screen: lazy(() => import('./screens/PeopleScreen')) },
   { id: 'cmdb', path: '/cmdb', label: 'nav.cmdb', description: 'navDesc.cmdb', permission: 'cmdb.read', screen: lazy(() => import('./screens/cmdb/CmdbScreen')) },
+  { id: 'cmdb-import', path: '/cmdb/import', label: 'nav.cmdbImport', description: 'navDesc.cmdbImport', permission: 'cmdb.manage', screen: lazy(() => import('./screens/cmdb/ImportWizard')) },
   { id: 'capacity', path: '/capacity', label: 'nav.capacity', description: 'navDesc.capacity', permission: 'cmdb.read', screen: lazy(() => import('./screens/cmdb/CapacityScreen')) },
   { id: 'audit', path: '/audit', label: 'nav.audit', description: 'navDesc.audit', permission: 'audit.read', screen: lazy(() => import('./screens/AuditScreen')) },
 ];

@@ -8,10 +8,17 @@ export function NavMenu({ onNavigate }: { onNavigate?: () => void }) {
   const t = useT();
   const user = useUser();
   const { pathname } = useLocation();
+  const visible = MODULES.filter((m) => hasPermission(user, m.permission));
+  const matches = (path: string) => (path === '/' ? pathname === '/' : !!matchPath({ path, end: false }, pathname));
+  // The most specific module is active (/cmdb/import, not also /cmdb).
+  const activePath = visible
+    .map((m) => m.path)
+    .filter(matches)
+    .sort((a, b) => b.length - a.length)[0];
   return (
     <Stack gap={2} component="nav" aria-label="main">
-      {MODULES.filter((m) => hasPermission(user, m.permission)).map((m) => {
-        const active = m.path === '/' ? pathname === '/' : !!matchPath({ path: m.path, end: false }, pathname);
+      {visible.map((m) => {
+        const active = m.path === activePath;
         return (
           <NavLink
             key={m.id}

@@ -1,10 +1,10 @@
-import { Alert, Button, Group, Modal, NumberInput, Select, Stack, Switch, Textarea, TextInput } from '@mantine/core';
+import { Alert, Button, Code, Group, Modal, NumberInput, Select, Stack, Switch, Text, Textarea, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { ApiError } from '../../api';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { type T, useT } from '../../i18n';
-import { type CiBase, type CiStatus, patchCi, type ScreenKind, transitionCi } from './cmdbApi';
+import { type CiBase, type CiStatus, checkName, type Level, patchCi, type ScreenKind, transitionCi } from './cmdbApi';
 import { fieldLabel, statusLabel } from './common';
 
 export type FieldType = 'text' | 'textarea' | 'int' | 'number' | 'bool' | 'select';
@@ -191,6 +191,43 @@ function useStaleHandling(reload: () => Promise<{ data?: CiBase }>) {
   return { stale, setStale, check, alertRef };
 }
 
+/**
+ * Checks a VM name against the naming rule (CMDB-9) before saving: the system's level (or the
+ * override chosen in the form) must appear in the name. Advisory; the server enforces it on save.
+ */
+function NameCheck({ name, systemId, level }: { name: string; systemId: string | null; level: Level | null }) {
+  const t = useT();
+  const m = useMutation({
+    mutationFn: () => checkName({ name: name.trim(), ...(systemId ? { systemId } : {}), ...(level ? { serviceLevel: level } : {}) }),
+  });
+  // A new name or level makes an old answer misleading.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reset on input change only
+  useEffect(() => m.reset(), [name, level]);
+  const r = m.data;
+  return (
+    <Group gap="xs" align="center" wrap="wrap" mt={-4} data-testid="name-check">
+      <Button size="compact-xs" variant="light" onClick={() => m.mutate()} loading={m.isPending} disabled={!name.trim()} data-testid="name-check-button">
+        {t('cmdb.naming.check')}
+      </Button>
+      {r?.ok && (
+        <Text size="xs" c="green.8" data-testid="name-check-ok">
+          {t('cmdb.naming.checkOk', { level: r.level })}
+        </Text>
+      )}
+      {r && !r.ok && (
+        <Text size="xs" c="red.8" data-testid="name-check-ng">
+          {t('cmdb.naming.checkNg', { level: r.level })} <Code>{r.example}</Code>
+        </Text>
+      )}
+      {m.error && (
+        <Text size="xs" c="red.8" data-testid="name-check-error">
+          {m.error instanceof ApiError ? (Object.values(m.error.fields)[0] ?? m.error.message) : m.error.message}
+        </Text>
+      )}
+    </Group>
+  );
+}
+
 export function EditForm({
   kind,
   ci,
@@ -332,14 +369,22 @@ export function EditForm({
                 );
               default:
                 return (
-                  <TextInput
-                    key={f.name}
-                    label={label}
-                    value={(values[f.name] as string | null) ?? ''}
-                    onChange={(e) => set(f.name, e.currentTarget.value)}
-                    error={error}
-                    data-testid={testId}
-                  />
+                  <Stack key={f.name} gap={6}>
+                    <TextInput
+                      label={label}
+                      value={(values[f.name] as string | null) ?? ''}
+                      onChange={(e) => set(f.name, e.currentTarget.value)}
+                      error={error}
+                      data-testid={testId}
+                    />
+                    {kind === 'vm' && f.name === 'name' && (
+                      <NameCheck
+                        name={String(values.name ?? '')}
+                        systemId={(ci.systemId as string | null) ?? null}
+                        level={(values.serviceLevelOverride as Level | null) ?? null}
+                      />
+                    )}
+                  </Stack>
                 );
             }
           })}

@@ -13,9 +13,9 @@ import {
   CI_STATUSES,
   type ClusterRow,
   type HostRow,
+  type LedgerKind,
   type ListQuery,
   listCis,
-  type ScreenKind,
   type SiteRow,
   type SystemRow,
   type VmRow,
@@ -23,7 +23,7 @@ import {
 import { CiLink, dictOr, ExportButtons, LevelBadge, LedgerTabs, num, StatusBadge, statusLabel, useInfraVisible } from './common';
 
 /** A Select bound to one search parameter of the list (server-side filter). */
-function ParamSelect({
+export function ParamSelect({
   params,
   name,
   label,
@@ -52,7 +52,7 @@ function ParamSelect({
   );
 }
 
-function StatusFilter({ params }: { params: ListParamsState }) {
+export function StatusFilter({ params }: { params: ListParamsState }) {
   const t = useT();
   return (
     <ParamSelect
@@ -134,9 +134,11 @@ function RefChip({ params, name, label }: { params: ListParamsState; name: strin
   );
 }
 
-function useLedger<R>(kind: ScreenKind, filterNames: string[]) {
+/** A ledger list's state in the URL and its server query; `defaultSort` applies while no column is chosen. */
+export function useLedger<R>(kind: LedgerKind, filterNames: string[], defaultSort = '') {
   const params = useListParams();
-  const { q, sort, page, extra } = params;
+  const { q, page, extra } = params;
+  const sort = params.sort || defaultSort;
   const filters: ListQuery = Object.fromEntries(filterNames.map((n) => [n, extra(n) ?? undefined]));
   const query: ListQuery = { q, sort, ...filters };
   const result = useQuery({
@@ -155,7 +157,7 @@ function useLedger<R>(kind: ScreenKind, filterNames: string[]) {
   return { params, query, result, th, footer };
 }
 
-function Empty({ cols, show }: { cols: number; show: boolean }) {
+export function Empty({ cols, show }: { cols: number; show: boolean }) {
   const t = useT();
   if (!show) return null;
   return (
@@ -167,7 +169,7 @@ function Empty({ cols, show }: { cols: number; show: boolean }) {
   );
 }
 
-function Ledger({ children }: { children: ReactNode }) {
+export function Ledger({ children }: { children: ReactNode }) {
   return (
     <Stack gap="sm">
       <LedgerTabs />
@@ -176,8 +178,8 @@ function Ledger({ children }: { children: ReactNode }) {
   );
 }
 
-const nowrap = { whiteSpace: 'nowrap' } as const;
-const thNowrap = { th: nowrap } as const;
+export const nowrap = { whiteSpace: 'nowrap' } as const;
+export const thNowrap = { th: nowrap } as const;
 
 export function SystemsLedger() {
   const t = useT();

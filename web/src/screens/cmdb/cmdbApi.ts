@@ -19,6 +19,17 @@ export const SEGMENT: Record<ScreenKind, string> = {
   site: 'sites',
 };
 
+/** Every ledger with a list screen: the kinds with CI pages plus the ones listed only (no page yet). */
+export type LedgerKind = ScreenKind | 'storage' | 'network_device' | 'management_server' | 'contract' | 'contact';
+export const LEDGER_SEGMENT: Record<LedgerKind, string> = {
+  ...SEGMENT,
+  storage: 'storage',
+  network_device: 'network-devices',
+  management_server: 'management-servers',
+  contract: 'contracts',
+  contact: 'contacts',
+};
+
 export interface CiBase {
   id: string;
   name: string;
@@ -246,11 +257,130 @@ export interface N1Result {
   clusters: ClusterN1[];
 }
 
+export interface StorageRow extends CiBase {
+  siteId: string;
+  clusterId: string | null;
+  model: string | null;
+  ip: string | null;
+  firmware: string | null;
+  capacityGib: number;
+  volumes: { name: string; capacityGib: number }[];
+  siteName?: string | null;
+  clusterName?: string | null;
+}
+export type NetworkDeviceKind = 'switch' | 'router' | 'firewall' | 'load_balancer' | 'other';
+export const NETWORK_DEVICE_KINDS: readonly NetworkDeviceKind[] = ['switch', 'router', 'firewall', 'load_balancer', 'other'];
+export interface NetworkDeviceRow extends CiBase {
+  kind: NetworkDeviceKind;
+  siteId: string;
+  model: string | null;
+  ip: string | null;
+  firmware: string | null;
+  config: string | null;
+  siteName?: string | null;
+}
+export type ManagementServerKind = 'vcenter' | 'monitoring' | 'backup' | 'other';
+export const MANAGEMENT_SERVER_KINDS: readonly ManagementServerKind[] = ['vcenter', 'monitoring', 'backup', 'other'];
+export interface ManagementServerRow extends CiBase {
+  kind: ManagementServerKind;
+  siteId: string;
+  ip: string | null;
+  os: string | null;
+  middlewareVersion: string | null;
+  siteName?: string | null;
+}
+export type ContractCiType = 'host' | 'storage' | 'network_device' | 'management_server';
+export const CONTRACT_CI_TYPES: readonly ContractCiType[] = ['host', 'storage', 'network_device', 'management_server'];
+export interface ContractRow extends CiBase {
+  ciType: ContractCiType;
+  ciId: string;
+  vendor: string;
+  contractNo: string | null;
+  coverage: string | null;
+  startsOn: string | null;
+  endsOn: string | null;
+  phone: string | null;
+  email: string | null;
+  ciName?: string | null;
+}
+export interface ContactRow extends Contact {
+  systemId: string;
+  systemName?: string | null;
+  departmentId?: string | null;
+}
+
+// ---- checks: retirement candidates and the naming rule (CMDB-8, CMDB-9)
+
+export interface RetirementCandidates {
+  stoppedDays: number;
+  inactiveDays: number;
+  vms: { id: string; name: string; systemId: string | null; systemName: string | null; departmentName: string | null; stoppedSince: string; days: number }[];
+  systems: { id: string; name: string; status: CiStatus; departmentName: string | null; ownerConfirmedAt: string | null; createdAt: string; days: number }[];
+}
+export interface NamingViolation {
+  id: string;
+  name: string;
+  status: CiStatus;
+  systemId: string | null;
+  systemName: string | null;
+  systemCode: string | null;
+  environment: Environment | null;
+  level: Level | null;
+  problem: 'no_system' | 'pattern';
+  example: string | null;
+}
+export interface NameCheck {
+  ok: boolean;
+  pattern: string;
+  example: string;
+  level: Level;
+}
+
+// ---- RVTools import (CMDB-7)
+
+export type RvSheet = 'vInfo' | 'vHost' | 'vDatastore';
+export type RvKind = 'cluster' | 'host' | 'storage' | 'vm';
+export interface RvPlanItem {
+  sheet: RvSheet | null;
+  row: number | null;
+  kind: RvKind;
+  name: string;
+  id: string | null;
+  fields: Record<string, unknown>;
+  changes: { field: string; before: unknown; after: unknown }[];
+}
+export interface RvIssue {
+  sheet: RvSheet;
+  row: number;
+  column: string | null;
+  header: string | null;
+  key: string;
+  message: string;
+}
+export interface RvPreview {
+  token: string;
+  files: string[];
+  expiresAt: string;
+  rows: Record<RvSheet, number>;
+  creates: RvPlanItem[];
+  updates: RvPlanItem[];
+  unchanged: number;
+  conflicts: RvIssue[];
+  skipped: { sheet: RvSheet; row: number; reason: 'template' | 'excluded' }[];
+  canCommit: boolean;
+}
+export interface RvCommitResult {
+  created: Record<RvKind, number>;
+  updated: Record<RvKind, number>;
+  unchanged: number;
+  skipped: RvPreview['skipped'];
+}
+
 export type ListQuery = Record<string, QueryValue>;
 
-const base = (kind: ScreenKind) => `/api/cmdb/${SEGMENT[kind]}`;
+const base = (kind: LedgerKind) => `/api/cmdb/${LEDGER_SEGMENT[kind]}`;
 
-export const listCis = <T>(kind: ScreenKind, q: ListQuery, signal?: AbortSignal) => api.get<Page<T>>(base(kind), q, signal);
+export const listCis = <T>(kind: LedgerKind, q: ListQuery, signal?: AbortSignal) => api.get<Page<T>>(base(kind), q, signal);
 export const getCi = <K extends ScreenKind>(kind: K, id: string, signal?: AbortSignal) =>
   api.get<DetailOf[K]>(`${base(kind)}/${id}`, undefined, signal);
 export const getHistory = (kind: ScreenKind, id: string, page: number, signal?: AbortSignal) =>
@@ -261,9 +391,24 @@ export const transitionCi = (kind: ScreenKind, id: string, body: { to: CiStatus;
 export const getLifecycle = () => api.get<Lifecycle>('/api/cmdb/lifecycle');
 export const getCapacity = (q: ListQuery, signal?: AbortSignal) => api.get<CapacityResult>('/api/cmdb/capacity', q, signal);
 export const getN1 = (q: ListQuery, signal?: AbortSignal) => api.get<N1Result>('/api/cmdb/n-1', q, signal);
+export const getRetirementCandidates = (q: ListQuery, signal?: AbortSignal) =>
+  api.get<RetirementCandidates>('/api/cmdb/retirement-candidates', q, signal);
+export const getNamingViolations = (signal?: AbortSignal) =>
+  api.get<{ pattern: string; items: NamingViolation[] }>('/api/cmdb/naming/violations', undefined, signal);
+export const checkName = (body: { name: string; systemId?: string; serviceLevel?: Level }) => api.post<NameCheck>('/api/cmdb/naming/check', body);
+
+/** Dry run of an RVTools file (multipart); nothing is written. */
+export function previewRvtools(file: File, opts: { excludeConflicts?: boolean } = {}) {
+  const form = new FormData();
+  form.append('file', file, file.name);
+  if (opts.excludeConflicts) form.append('excludeConflicts', 'true');
+  return api.upload<RvPreview>('/api/cmdb/rvtools/preview', form);
+}
+export const commitRvtools = (body: { token: string; reason: string; excludeConflicts?: boolean }) =>
+  api.post<RvCommitResult>('/api/cmdb/rvtools/commit', body);
 
 /** The export endpoint of a ledger with the list's current filter and sort (no paging). */
-export function exportHref(kind: ScreenKind, format: 'xlsx' | 'csv', q: ListQuery): string {
+export function exportHref(kind: LedgerKind, format: 'xlsx' | 'csv', q: ListQuery): string {
   const { page: _p, pageSize: _s, ...filters } = q;
   return `${base(kind)}.${format}${buildQuery(filters)}`;
 }

@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Group, Tabs } from '@mantine/core';
+import { Anchor, Badge, Button, Divider, Group, Tabs } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router-dom';
@@ -6,7 +6,7 @@ import { ApiError, api } from '../../api';
 import { type T, useT } from '../../i18n';
 import { isDictKey } from '../../i18n/lang';
 import { hasPermission, useUser } from '../../session';
-import { type CiStatus, exportHref, type ListQuery, type ScreenKind, SEGMENT } from './cmdbApi';
+import { type CiStatus, exportHref, type LedgerKind, type ListQuery, type ScreenKind, SEGMENT } from './cmdbApi';
 
 export const STATUS_COLORS: Record<CiStatus, string> = {
   building: 'blue',
@@ -86,7 +86,7 @@ export function CiLink({ kind, id, children, enabled = true }: { kind: ScreenKin
   );
 }
 
-export function ExportButtons({ kind, query }: { kind: ScreenKind; query: ListQuery }) {
+export function ExportButtons({ kind, query }: { kind: LedgerKind; query: ListQuery }) {
   const t = useT();
   return (
     <Group gap="xs" title={t('cmdb.export.title')}>
@@ -103,8 +103,18 @@ export function ExportButtons({ kind, query }: { kind: ScreenKind; query: ListQu
 const TABS = [
   { value: 'systems', label: 'cmdb.tab.systems', infra: false },
   { value: 'vms', label: 'cmdb.tab.vms', infra: false },
+  { value: 'contacts', label: 'cmdb.tab.contacts', infra: false },
   { value: 'hosts', label: 'cmdb.tab.hosts', infra: true },
   { value: 'sites', label: 'cmdb.tab.sites', infra: true },
+  { value: 'storage', label: 'cmdb.tab.storage', infra: true },
+  { value: 'network-devices', label: 'cmdb.tab.networkDevices', infra: true },
+  { value: 'management-servers', label: 'cmdb.tab.managementServers', infra: true },
+  { value: 'contracts', label: 'cmdb.tab.contracts', infra: true },
+] as const;
+/** Checks on the ledger (not ledgers themselves), shown after a divider. */
+const CHECK_TABS = [
+  { value: 'retirement', label: 'cmdb.tab.retirement' },
+  { value: 'naming', label: 'cmdb.tab.naming' },
 ] as const;
 
 /** Tabs between the ledgers; the platform ledgers only for those who may see them. */
@@ -119,6 +129,12 @@ export function LedgerTabs() {
     <Tabs value={current} onChange={(v) => v && navigate(`/cmdb/${v}`)} data-testid="cmdb-tabs">
       <Tabs.List>
         {TABS.filter((x) => !x.infra || infra).map((x) => (
+          <Tabs.Tab key={x.value} value={x.value} data-testid={`cmdb-tab-${x.value}`}>
+            {t(x.label)}
+          </Tabs.Tab>
+        ))}
+        <Divider orientation="vertical" mx={4} my={6} aria-hidden />
+        {CHECK_TABS.map((x) => (
           <Tabs.Tab key={x.value} value={x.value} data-testid={`cmdb-tab-${x.value}`}>
             {t(x.label)}
           </Tabs.Tab>
