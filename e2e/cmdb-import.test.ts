@@ -1,58 +1,20 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDemoEstate } from '../src/cmdb/index.ts';
-import { testDatabase } from '../src/db/testing.ts';
-import { loadDemoOrganisation } from '../src/demo/index.ts';
-import { buildApp, WEB_DIST } from '../src/http/app.ts';
-import { FakeClock } from '../src/kernel/clock.ts';
-import { CHROMIUM, launchBrowser, SHOTS } from './browser.ts';
+import { type E2eApp, startE2eApp } from './app.ts';
+import { SHOTS } from './browser.ts';
 
-const PASSWORD = 'e2e-demo-password';
-let browser: Browser;
+let e: E2eApp;
 let base: string;
-let close: () => Promise<void>;
-
 beforeAll(async () => {
-  expect(existsSync(CHROMIUM), `${CHROMIUM} missing: run npm test (it installs Debian's chromium)`).toBe(true);
-  expect(existsSync(join(WEB_DIST, 'index.html')), 'web/dist missing: npm run build:web').toBe(true);
-  const database = await testDatabase();
-  const clock = new FakeClock('2026-11-24T01:00:00Z');
-  const org = await loadDemoOrganisation(database.db, clock, { password: PASSWORD });
-  await loadDemoEstate(database.db, clock, { departments: org.departments.filter((d) => d.kind === 'prefecture') });
-  const app = await buildApp({
-    db: database.db,
-    dbKind: database.kind,
-    clock,
-    config: { session: { idleMinutes: 30, absoluteHours: 10 }, secureCookies: 'auto', trustProxy: false, logLevel: 'silent' },
-    logger: false,
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  browser = await launchBrowser();
-  close = async () => {
-    await browser.close();
-    await app.close();
-    await database.close();
-  };
+  e = await startE2eApp();
+  base = e.base;
 });
-afterAll(() => close?.());
+afterAll(() => e?.close());
 
-async function login(page: Page, who: string): Promise<void> {
-  await page.goto(`${base}/`);
-  await page.getByTestId('login-id').fill(who);
-  await page.getByTestId('login-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('home').waitFor();
-}
-
-async function apiGet<T>(page: Page, path: string): Promise<T> {
-  const res = await page.request.get(`${base}${path}`);
-  expect(res.status(), path).toBe(200);
-  return (await res.json()) as T;
-}
+const login = (page: Page, who: string) => e.login(page, who);
+const apiGet = <T,>(page: Page, path: string) => e.apiGet<T>(page, path);
 
 const NEW_VM = 'cp-e2eimp-web01';
 const BAD_VM = 'cp-e2eimp-web02';
@@ -70,7 +32,7 @@ async function rvtoolsXlsx(hostName: string): Promise<Buffer> {
 
 describe('RVTools import wizard in Debian chromium', () => {
   it('a manager previews a file, sees the conflict row, excludes it, imports with a reason and finds the VM in the ledger', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'ja-JP' });
+    const page = await e.browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'ja-JP' });
     await login(page, 'manager');
     const hosts = await apiGet<{ items: { name: string }[] }>(page, '/api/cmdb/hosts?status=active&pageSize=1');
     const host = hosts.items[0]!.name;
@@ -146,7 +108,7 @@ describe('RVTools import wizard in Debian chromium', () => {
   });
 
   it('the wizard, the contacts list and the retirement candidates fit a tablet', async () => {
-    const page = await browser.newPage({ viewport: { width: 820, height: 1180 }, locale: 'ja-JP' });
+    const page = await e.browser.newPage({ viewport: { width: 820, height: 1180 }, locale: 'ja-JP' });
     await login(page, 'manager');
     await page.goto(`${base}/cmdb/import`);
     await page.getByTestId('import-file').waitFor();
@@ -187,7 +149,7 @@ describe('RVTools import wizard in Debian chromium', () => {
   });
 
   it('the other ledgers and checks at 1280 wide', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'ja-JP' });
+    const page = await e.browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'ja-JP' });
     await login(page, 'manager');
     await page.goto(`${base}/cmdb/contacts`);
     await page.getByTestId('contacts-table').locator('tbody tr').first().waitFor();
@@ -239,7 +201,7 @@ describe('RVTools import wizard in Debian chromium', () => {
   });
 
   it('a system owner is not offered the import and the API refuses it', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'ja-JP' });
+    const page = await e.browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'ja-JP' });
     await login(page, 'owner');
     await page.getByTestId('nav-cmdb').waitFor();
     expect(await page.getByTestId('nav-cmdb-import').count()).toBe(0);
