@@ -15,7 +15,7 @@ const env = { ...process.env, KIBAN_DATA_DIR: dir, DATABASE_URL: '', KIBAN_LANG:
 
 async function kiban(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { env, timeout: 60_000 });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { env, timeout: 150_000 });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -23,7 +23,8 @@ async function kiban(...args: string[]): Promise<{ code: number; stdout: string;
   }
 }
 
-describe('kiban CLI', () => {
+// Each test starts real `kiban` processes (tsx + PGlite + migrations): slow on a busy 2-core machine.
+describe('kiban CLI', { timeout: 300_000 }, () => {
   it('a production start on an empty database serves the API and asks for the first administrator', async () => {
     const child = spawn(process.execPath, [BIN, 'start'], { env: { ...env, KIBAN_PORT: '0', KIBAN_HOST: '127.0.0.1' } });
     let out = '';

@@ -8,8 +8,6 @@ import { eq } from 'drizzle-orm';
 import { verifyAuditChain } from '../audit/index.ts';
 import { BusinessCalendar, registerCalendarCommands } from '../calendar/index.ts';
 import { openConfigured } from '../db/datadir.ts';
-import { loadDemo } from '../demo/index.ts';
-import { startServer } from '../http/server.ts';
 import { systemActor } from '../iam/actor.ts';
 import { ROLES, type Role } from '../iam/roles.ts';
 import { departments } from '../iam/schema.ts';
@@ -65,6 +63,8 @@ export function buildProgram(): Command {
       const env = { ...process.env };
       if (opts.demo) env.KIBAN_MODE = 'demo';
       if (opts.port) env.KIBAN_PORT = opts.port;
+      // Loaded on demand: the other commands start faster without the whole web app.
+      const { startServer } = await import('../http/server.ts');
       const server = await startServer(loadConfig(env), out);
       const stop = async (signal: string) => {
         out(`${signal}: stopping …`);
@@ -128,6 +128,7 @@ export function buildProgram(): Command {
       const scale = Number(opts.scale);
       if (!Number.isInteger(scale) || scale < 1 || scale > 100) throw fieldError('scale', 'cli.bad_scale');
       await withDatabase('kiban demo load', async (d) => {
+        const { loadDemo } = await import('../demo/index.ts');
         const { summary } = await loadDemo(d.db, systemClock, { password: loadConfig().demoPassword, scale });
         out(summary);
       });
