@@ -51,6 +51,10 @@ export async function startServer(config: Config, out: (line: string) => void = 
       vcenter: loadVcenterConfig(),
       onError: (job, e) => app.log.warn({ job, err: e }, 'background job failed'),
     });
+    if (workers.monitoring) {
+      const port = await workers.monitoring.senderPort.catch(() => null);
+      out(`Monitoring: on (sender protocol ${port === null ? 'not listening' : `on port ${port}`})`);
+    }
     let closing: Promise<void> | undefined;
     const close = () =>
       (closing ??= (async () => {

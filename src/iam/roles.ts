@@ -45,6 +45,8 @@ export const PERMISSIONS = [
   'problem.read',
   'problem.manage',
   'monitoring.read',
+  // 監視設定一覧 changes, alert handling (監視対応台帳) and suppression work: the vendor's team.
+  'monitoring.manage',
   // Pushing values over HTTP (the JSON twin of the sender protocol): integration accounts only.
   'monitoring.push',
 ] as const;
@@ -52,7 +54,7 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 // Incidents and problems: 担当者 ○ registers and handles, 管理者 ◎ decides and closes (the process
 // tables gate each step); the supervisor reads and approves where N says so.
-const VENDOR: Permission[] = ['org.read', 'mail.read', 'cmdb.read', 'incident.read', 'incident.manage', 'problem.read', 'problem.manage', 'monitoring.read'];
+const VENDOR: Permission[] = ['org.read', 'mail.read', 'cmdb.read', 'incident.read', 'incident.manage', 'problem.read', 'problem.manage', 'monitoring.read', 'monitoring.manage'];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   supervisor: ['org.read', 'audit.read', 'mail.read', 'cmdb.read', 'incident.read', 'problem.read', 'monitoring.read'],
   // CMDB-4: only configuration managers edit the ledger; the vendor's 責任者 and 管理者 may too (they
@@ -62,7 +64,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   operator: VENDOR,
   config_manager: ['org.read', 'cmdb.read', 'cmdb.manage'],
   // incident.read is scoped to the owner's department by the incident service (ORG-4).
-  system_owner: ['org.read', 'cmdb.read', 'incident.read'],
+  // monitoring.read too: own department's CIs only (monitoring service), for suppression requests.
+  system_owner: ['org.read', 'cmdb.read', 'incident.read', 'monitoring.read'],
   ict_manager: ['org.read', 'mail.read', 'cmdb.read', 'incident.read'],
   security_officer: ['org.read', 'audit.read', 'cmdb.read'],
   datacenter_provider: [],

@@ -35,6 +35,11 @@ const schema = z.object({
   KIBAN_SMTP_SECURE: z.enum(['true', 'false']).default('false'),
   KIBAN_SMTP_USER: z.string().optional(),
   KIBAN_SMTP_PASSWORD: z.string().optional(),
+  /** Run the monitoring engine and the sender listener in the server process (MON). */
+  KIBAN_MONITORING: z.enum(['on', 'off']).default('off'),
+  KIBAN_SENDER_PORT: z.coerce.number().int().min(0).max(65535).default(10051),
+  /** M §3.3 (5): 'continue' = monitoring continues during planned stops (計画停止 needs no suppression). */
+  KIBAN_MONITORING_PLANNED_STOP: z.enum(['suppress', 'continue']).default('suppress'),
 });
 
 export type Config = {
@@ -56,6 +61,7 @@ export type Config = {
     from: string;
     smtp: { host: string; port: number; secure: boolean; user: string | undefined; password: string | undefined };
   };
+  monitoring: { enabled: boolean; senderPort: number; plannedStopKeepsMonitoring: boolean };
 };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -99,6 +105,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         user: e.KIBAN_SMTP_USER || undefined,
         password: e.KIBAN_SMTP_PASSWORD || undefined,
       },
+    },
+    monitoring: {
+      enabled: e.KIBAN_MONITORING === 'on',
+      senderPort: e.KIBAN_SENDER_PORT,
+      plannedStopKeepsMonitoring: e.KIBAN_MONITORING_PLANNED_STOP === 'continue',
     },
   };
 }

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, lte, not, or, type SQL, sql } from 'drizzle-orm';
 import type { BusinessCalendar } from '../calendar/index.ts';
 import { cmdbVms } from '../cmdb/schema.ts';
 import type { Db } from '../db/index.ts';
 import { inTx } from '../db/index.ts';
 import type { Clock } from '../kernel/clock.ts';
+import { suppressedAt } from './context.ts';
 import { type MachineState, nextSlot, step } from './machine.ts';
 import type { CheckItem, Checks, ItemType, Observation } from './model.ts';
 import { type ItemRule, judge } from './rules.ts';
@@ -114,6 +115,8 @@ export function createMonitoringEngine(deps: EngineDeps): MonitoringEngine {
             eq(monitoringTargets.enabled, true),
             or(isNull(monitoringTargets.startsAt), lte(monitoringTargets.startsAt, now)),
             or(isNull(monitoringItemState.runningSince), lt(monitoringItemState.runningSince, stale)),
+            // MON-6 停止: a target under an approved "stop" suppression is not checked in its window.
+            not(suppressedAt(monitoringTargets.id, now, 'stop')),
           ),
         )
         .orderBy(asc(monitoringItemState.nextDueAt))
@@ -180,6 +183,11 @@ export function createMonitoringEngine(deps: EngineDeps): MonitoringEngine {
     });
     await Promise.all([...batches, ...workers]);
     return out;
+  }
+
+  async function stoppedAt(targetId: string, at: Date): Promise<boolean> {
+    const rows = await db.select({ id: monitoringTargets.id }).from(monitoringTargets).where(and(eq(monitoringTargets.id, targetId), suppressedAt(monitoringTargets.id, at, 'stop')));
+    return rows.length > 0;
   }
 
   /** The VM's host alive state, for suppression: 'problem', 'suspect', or null. */
@@ -330,8 +338,8 @@ export function createMonitoringEngine(deps: EngineDeps): MonitoringEngine {
         }
         const at = v.clock !== undefined ? new Date(v.clock * 1000 + Math.floor((v.ns ?? 0) / 1e6)) : clock.now();
         const c: Claimed = { item: found.item, target: found.target };
-        if (outsideHours(found.item, at)) {
-          // Recorded for the history, not judged (level C counts only in business hours).
+        if (outsideHours(found.item, at) || (await stoppedAt(found.target.id, at))) {
+          // Recorded for the history, not judged (level C counts only in business hours; MON-6 停止).
           await db.insert(monitoringValues).values({ itemId: found.item.id, at, num: null, text: v.value }).onConflictDoNothing();
         } else {
           const e = await apply(c, { outcome: 'value', value: v.value }, at, { release: false });
@@ -357,7 +365,7 @@ export function createMonitoringEngine(deps: EngineDeps): MonitoringEngine {
 }
 
 /** Item states joined with their targets, for the status endpoint. */
-export async function monitoringStatus(db: Db) {
+export async function monitoringStatus(db: Db, scope?: SQL) {
   return db
     .select({
       itemId: monitoringItems.id,
@@ -375,5 +383,6 @@ export async function monitoringStatus(db: Db) {
     .from(monitoringItemState)
     .innerJoin(monitoringItems, eq(monitoringItems.id, monitoringItemState.itemId))
     .innerJoin(monitoringTargets, eq(monitoringTargets.id, monitoringItems.targetId))
+    .where(scope)
     .orderBy(sql`${monitoringItemState.state} <> 'problem'`, asc(monitoringTargets.name), asc(monitoringItems.key));
 }

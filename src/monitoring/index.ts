@@ -40,3 +40,17 @@ export {
   type SenderValue,
   sendValues,
 } from './zabbix/sender.ts';
+export { type Alert, type AlertHandling, type AlertLedger, alertProcess, createAlertHandling, createAlertLedger } from './alerts.ts';
+export { opensIncident, PROCEDURES, procedureFor, THRESHOLD_GUIDANCE, thresholdGuidance } from './guidance.ts';
+export { monitoringMailTemplates, type MonitoringMailTemplates } from './mails.ts';
+export { createSettingsLedger, type SettingsLedger } from './settings.ts';
+export {
+  createSuppressionService,
+  DEFAULT_SUPPRESSION_RULES,
+  submissionDeadline,
+  type Suppression,
+  type SuppressionRules,
+  type SuppressionService,
+  suppressionProcess,
+} from './suppression.ts';
+export { createMonitoringRuntime, type MonitoringRuntime, type MonitoringRuntimeDeps, productionChecks } from './runtime.ts';

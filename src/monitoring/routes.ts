@@ -2,7 +2,18 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { sessionOf } from '../http/session.ts';
+import { sendLedger } from '../incidents/routes.ts';
+import { alertActionInput, alertListQuery, alertProcess } from './alerts.ts';
 import type { MonitoringService } from './service.ts';
+import { settingChangeInput, settingsListQuery } from './settings.ts';
+import { suppressionActionInput, suppressionInput, suppressionListQuery, suppressionProcess } from './suppression.ts';
+
+const idParam = z.object({ id: z.uuid() }).strict();
+const actionParam = z.object({ id: z.uuid(), action: z.string().trim().min(1).max(40) }).strict();
+const processOf = (p: typeof alertProcess | typeof suppressionProcess) => ({
+  states: p.states,
+  transitions: p.transitions.map((t) => ({ action: t.action, from: t.from, to: t.to, raci: t.raci, requires: t.requires ?? [], system: t.system ?? false, label: t.label })),
+});
 
 /** The JSON twin of the sender protocol: {"data":[{host,key,value,clock?,ns?}]}. */
 const pushBody = z
@@ -35,4 +46,61 @@ export function monitoringRoutes(app: FastifyInstance, deps: { monitoring: Monit
     const result = await deps.monitoring.pushValues(sessionOf(req).actor, req.body.data);
     return { response: 'success', ...result, total: req.body.data.length };
   });
+
+  // 監視対応台帳 (MON-4, MON-5)
+  const m = deps.monitoring;
+  r.get('/api/monitoring/alerts', { schema: { tags, summary: '監視対応台帳 / Alert ledger', querystring: alertListQuery } }, async (req) =>
+    m.alerts.list(sessionOf(req).actor, req.query),
+  );
+  r.get('/api/monitoring/alerts/process', { schema: { tags, summary: '監視対応のプロセス定義' } }, async () => processOf(alertProcess));
+  r.get('/api/monitoring/alerts/:id', { schema: { tags, summary: '監視対応台帳の詳細', params: idParam } }, async (req) => m.alerts.get(sessionOf(req).actor, req.params.id));
+  r.post('/api/monitoring/alerts/:id/actions/:action', { schema: { tags, summary: '監視対応の操作（初動・エスカレーション・完了）', params: actionParam, body: alertActionInput } }, async (req) =>
+    m.alerts.act(sessionOf(req).actor, req.params.id, req.params.action, req.body),
+  );
+
+  // 監視の一時抑止・再開 (MON-6)
+  r.get('/api/monitoring/suppressions', { schema: { tags, summary: '監視の一時抑止申請一覧', querystring: suppressionListQuery } }, async (req) =>
+    m.suppressions.list(sessionOf(req).actor, req.query),
+  );
+  r.get('/api/monitoring/suppressions/process', { schema: { tags, summary: '監視の一時抑止のプロセス定義と申請期限' } }, async () => ({
+    ...processOf(suppressionProcess),
+    rules: m.suppressions.rules,
+  }));
+  r.post('/api/monitoring/suppressions', { schema: { tags, summary: '監視の一時抑止申請', body: suppressionInput } }, async (req, reply) =>
+    reply.status(201).send(await m.suppressions.create(sessionOf(req).actor, req.body)),
+  );
+  r.get('/api/monitoring/suppressions/:id', { schema: { tags, summary: '監視の一時抑止申請の詳細', params: idParam } }, async (req) =>
+    m.suppressions.get(sessionOf(req).actor, req.params.id),
+  );
+  r.put(
+    '/api/monitoring/suppressions/:id',
+    { schema: { tags, summary: '差戻しされた申請の修正', params: idParam, body: suppressionInput.extend({ version: z.number().int().min(1) }) } },
+    async (req) => {
+      const { version, ...input } = req.body;
+      return m.suppressions.update(sessionOf(req).actor, req.params.id, version, input);
+    },
+  );
+  r.post('/api/monitoring/suppressions/:id/actions/:action', { schema: { tags, summary: '監視の一時抑止の操作（承認・差戻し・開始・再開・取下げ）', params: actionParam, body: suppressionActionInput } }, async (req) =>
+    m.suppressions.act(sessionOf(req).actor, req.params.id, req.params.action, req.body),
+  );
+
+  // 監視設定一覧 (MON-7)
+  r.get('/api/monitoring/settings', { schema: { tags, summary: '監視設定一覧', querystring: settingsListQuery } }, async (req) =>
+    m.settings.list(sessionOf(req).actor, req.query),
+  );
+  for (const format of ['xlsx', 'csv'] as const) {
+    r.get(`/api/monitoring/settings.${format}`, { schema: { tags, summary: `監視設定一覧の出力 (${format.toUpperCase()})`, querystring: settingsListQuery } }, async (req, reply) => {
+      const { page: _p, pageSize: _s, ...filters } = req.query;
+      return sendLedger(reply, await m.settings.exportLedger(sessionOf(req).actor, format, filters));
+    });
+  }
+  r.get('/api/monitoring/settings/changes', { schema: { tags, summary: '監視の追加・変更・削除の一覧', querystring: z.object({ pending: z.enum(['true', 'false']).optional() }).strict() } }, async (req) => ({
+    items: await m.settings.listChanges(sessionOf(req).actor, req.query.pending === 'true'),
+  }));
+  r.post('/api/monitoring/settings/changes', { schema: { tags, summary: '監視の追加・変更・削除（監視変更開始日に有効）', body: settingChangeInput } }, async (req, reply) =>
+    reply.status(201).send(await m.settings.scheduleChange(sessionOf(req).actor, req.body)),
+  );
+  r.post('/api/monitoring/settings/changes/:id/cancel', { schema: { tags, summary: '未適用の監視設定変更の取消', params: idParam } }, async (req) =>
+    m.settings.cancelChange(sessionOf(req).actor, req.params.id),
+  );
 }

@@ -3,6 +3,8 @@ import { createVcenterSync, type FollowHandle, type VcenterConfig, vcenterConnec
 import type { Db } from '../db/connection.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { Config } from '../kernel/config.ts';
+import { BusinessCalendar } from '../calendar/index.ts';
+import { type Checks, createMonitoringRuntime, type MonitoringRuntime } from '../monitoring/index.ts';
 import { createOutboxWorker, createSmtpTransport, type MailTransport } from '../notify/index.ts';
 
 /** Runs `fn` every `ms`; returns a stop function. Tests pass their own to fire jobs by hand. */
@@ -17,6 +19,8 @@ const realEvery: Every = (fn, ms) => {
 export interface Workers {
   /** Stops scheduling and waits for the jobs that are running. */
   stop(): Promise<void>;
+  /** With KIBAN_MONITORING=on: the engine and its jobs, and the sender listener's bound port. */
+  monitoring?: { runtime: MonitoringRuntime; senderPort: Promise<number | null> };
 }
 
 /**
@@ -27,7 +31,9 @@ export interface Workers {
 export function startWorkers(deps: {
   db: Db;
   clock: Clock;
-  config: Pick<Config, 'mail'>;
+  config: Pick<Config, 'mail'> & Partial<Pick<Config, 'monitoring' | 'platformName' | 'businessHours'>>;
+  /** Replaces the production checks (fping, HTTP, Zabbix agent) — tests. */
+  monitoringChecks?: Checks;
   transport?: MailTransport;
   every?: Every;
   /** When set, the ledger follows this vCenter live (CMDB-6): placement changes within seconds. */
@@ -79,11 +85,38 @@ export function startWorkers(deps: {
     follow = sync.follow();
   }
 
+  // Monitoring (MON): due checks every 5 s (items carry their own 5-minute slots), the sweep of events
+  // a crash left unhandled, suppression start/resume and settings changes by the clock.
+  let monitoring: Workers['monitoring'];
+  const mon = deps.config.monitoring;
+  if (mon?.enabled) {
+    const runtime = createMonitoringRuntime({
+      db: deps.db,
+      clock: deps.clock,
+      checks: deps.monitoringChecks,
+      calendar: new BusinessCalendar(deps.config.businessHours ?? {}),
+      platformName: deps.config.platformName,
+      incidentPlatformName: deps.config.mail.platformName,
+      suppressionRules: { plannedStopKeepsMonitoring: mon.plannedStopKeepsMonitoring },
+      senderPort: mon.senderPort,
+    });
+    job('monitoring.checks', 5_000, runtime.jobs.checks);
+    job('monitoring.sweep', 60_000, runtime.jobs.sweep);
+    job('monitoring.suppressions', 30_000, runtime.jobs.suppressions);
+    job('monitoring.settings', 60_000, runtime.jobs.settings);
+    const senderPort = runtime.listen();
+    senderPort.catch((e) => deps.onError?.('monitoring.sender', e));
+    monitoring = { runtime, senderPort };
+  }
+
   return {
+    monitoring,
     async stop() {
       for (const s of stops) s();
       await follow?.stop();
       await Promise.all(running);
+      await monitoring?.senderPort.catch(() => null);
+      await monitoring?.runtime.stop();
     },
   };
 }
