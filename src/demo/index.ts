@@ -18,6 +18,7 @@ export async function loadDemo(db: Db, clock: Clock, opts: DemoOptions = {}): Pr
   // The estate belongs to the prefecture's departments (the owners of systems).
   const owners = org.departments.filter((d) => d.kind === 'prefecture');
   const e = await loadDemoEstate(db, clock, { departments: owners, scale: opts.scale ?? 1 });
+  await (await import('../incidents/demo.ts')).loadDemoIncidents(db, clock, { departments: owners });
   const summary = [
     `${org.departments.length} departments, ${org.people} people`,
     `Estate: ${e.sites} sites, ${e.clusters} clusters, ${e.hosts} ESXi hosts, ${e.storage} storage, ${e.networkDevices} network devices, ${e.systems} systems, ${e.vms} VMs, ${e.contacts} contacts`,

@@ -151,6 +151,8 @@ describe('report deadlines and recipients of a host failure (INC-5, INC-7, INC-8
     const [m] = await mailsOf(id);
     expect(m!.subject).toBe('【第三期サーバ仮想基盤障害発生】第一報');
     expect(m!.toAddresses).toContain('kyoiku@pref.example.lg.jp');
+    // The education department's owner now sees the host trouble too: their VM runs on the failed host (ORG-4).
+    expect((await get(s.ownerB, `/api/incidents/${id}`)).statusCode).toBe(200);
     expect(m!.toAddresses).toContain('doro@pref.example.lg.jp');
     expect(m!.body).toContain('影響を受けている仮想マシン ：ap-kyoiku-db01、bp-doro-web01');
     expect(m!.body).toContain('発生日時 ：2026年11月24日(火) 10:00');

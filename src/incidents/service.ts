@@ -159,6 +159,9 @@ export function createIncidentService(deps: IncidentDeps) {
       inArray(incidents.departmentId, depts),
       sql`EXISTS (SELECT 1 FROM ${incidentCis} JOIN ${cmdbVms} ON ${cmdbVms.id} = ${incidentCis.ciId} JOIN ${cmdbSystems} ON ${cmdbSystems.id} = ${cmdbVms.systemId}
         WHERE ${incidentCis.incidentId} = ${incidents.id} AND ${incidentCis.ciType} = 'vm' AND ${inArray(cmdbSystems.departmentId, depts)})`,
+      // A host failure affects the owners of the VMs on that host now (the same placement INC-8 mails use).
+      sql`EXISTS (SELECT 1 FROM ${incidentCis} JOIN ${cmdbVms} ON ${cmdbVms.hostId} = ${incidentCis.ciId} JOIN ${cmdbSystems} ON ${cmdbSystems.id} = ${cmdbVms.systemId}
+        WHERE ${incidentCis.incidentId} = ${incidents.id} AND ${incidentCis.ciType} = 'host' AND ${inArray(cmdbSystems.departmentId, depts)})`,
     );
   }
 

@@ -27,5 +27,7 @@ export const MODULES: readonly ModuleDef[] = [
   { id: 'cmdb', path: '/cmdb', label: 'nav.cmdb', description: 'navDesc.cmdb', permission: 'cmdb.read', screen: lazy(() => import('./screens/cmdb/CmdbScreen')) },
   { id: 'cmdb-import', path: '/cmdb/import', label: 'nav.cmdbImport', description: 'navDesc.cmdbImport', permission: 'cmdb.manage', screen: lazy(() => import('./screens/cmdb/ImportWizard')) },
   { id: 'capacity', path: '/capacity', label: 'nav.capacity', description: 'navDesc.capacity', permission: 'cmdb.read', screen: lazy(() => import('./screens/cmdb/CapacityScreen')) },
+  { id: 'incidents', path: '/incidents', label: 'nav.incidents', description: 'navDesc.incidents', permission: 'incident.read', screen: lazy(() => import('./screens/incidents/IncidentsScreen')) },
+  { id: 'problems', path: '/problems', label: 'nav.problems', description: 'navDesc.problems', permission: 'problem.read', screen: lazy(() => import('./screens/problems/ProblemsScreen')) },
   { id: 'audit', path: '/audit', label: 'nav.audit', description: 'navDesc.audit', permission: 'audit.read', screen: lazy(() => import('./screens/AuditScreen')) },
 ];

@@ -1,0 +1,268 @@
+import { Anchor, Badge, Button, Card, Checkbox, Group, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import { Link } from 'react-router-dom';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { FilterInput } from '../../components/FilterInput';
+import { ListFooter } from '../../components/ListFooter';
+import { ListPage } from '../../components/ListPage';
+import { SortableTh } from '../../components/SortableTh';
+import { PAGE_SIZE, type ListParamsState, useListParams } from '../../components/useListParams';
+import { useDateTime, useLang } from '../../i18n';
+import { hasPermission, useUser } from '../../session';
+import { bi, OverdueBadge, PriorityBadge, StateBadge } from './common';
+import { type IT, labelOf, useIT } from './i18n';
+import {
+  getIncidentProcess,
+  getStocktake,
+  INCIDENT_CLASSES,
+  type IncidentListQuery,
+  type IncidentRow,
+  incidentExportHref,
+  listIncidents,
+  reportsDue,
+} from './incidentsApi';
+
+export function ParamSelect({ params, name, label, data, w = 170 }: { params: ListParamsState; name: string; label: string; data: { value: string; label: string }[]; w?: number }) {
+  return (
+    <Select
+      aria-label={label}
+      placeholder={label}
+      data={data}
+      value={params.extra(name)}
+      onChange={(v) => params.setExtra(name, v)}
+      clearable
+      w={{ base: '100%', xs: w }}
+      data-testid={`filter-${name}`}
+      comboboxProps={{ withinPortal: true }}
+    />
+  );
+}
+
+export function ParamCheck({ params, name, label }: { params: ListParamsState; name: string; label: string }) {
+  return (
+    <Checkbox
+      label={label}
+      checked={params.extra(name) === 'true'}
+      onChange={(e) => params.setExtra(name, e.currentTarget.checked ? 'true' : null)}
+      data-testid={`filter-${name}`}
+    />
+  );
+}
+
+export function ExportLinks({ href }: { href: (f: 'xlsx' | 'csv') => string }) {
+  const t = useIT();
+  return (
+    <Group gap="xs">
+      <Button component="a" href={href('xlsx')} variant="default" size="sm" data-testid="export-xlsx" download>
+        {t('inc.export.xlsx')}
+      </Button>
+      <Button component="a" href={href('csv')} variant="default" size="sm" data-testid="export-csv" download>
+        {t('inc.export.csv')}
+      </Button>
+    </Group>
+  );
+}
+
+export const classLabel = (t: IT, c: string) => labelOf(t, `inc.cls.${c}`, c);
+
+function IncidentLink({ row }: { row: { id: string; receiptNo: string } }) {
+  return (
+    <Anchor component={Link} to={`/incidents/${row.id}`} ff="monospace" size="sm" data-testid="incident-link">
+      {row.receiptNo}
+    </Anchor>
+  );
+}
+
+function MiniList({ title, rows, testId, extra }: { title: string; rows: IncidentRow[]; testId: string; extra?: (r: IncidentRow) => ReactNode }) {
+  const t = useIT();
+  return (
+    <Stack gap={4} data-testid={testId}>
+      <Group gap={6}>
+        <Text fw={700} size="sm">
+          {title}
+        </Text>
+        <Badge size="sm" variant={rows.length ? 'filled' : 'light'} color={rows.length ? (testId === 'dash-overdue' || testId === 'dash-due' ? 'red' : 'orange') : 'gray'} data-testid={`${testId}-count`}>
+          {rows.length}
+        </Badge>
+      </Group>
+      {rows.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          {t('inc.dash.none')}
+        </Text>
+      ) : (
+        rows.slice(0, 8).map((r) => (
+          <Group key={r.id} gap={6} wrap="nowrap" align="flex-start" data-testid={`${testId}-row`}>
+            <IncidentLink row={r} />
+            <Text size="sm" lineClamp={1} style={{ flex: 1, minWidth: 0 }}>
+              {r.title}
+            </Text>
+            {extra?.(r)}
+          </Group>
+        ))
+      )}
+    </Stack>
+  );
+}
+
+/** 進捗管理: reports due within the hour and the daily stocktake (INC-7, INC-9). */
+function Dashboard() {
+  const t = useIT();
+  const fmt = useDateTime();
+  const due = useQuery({ queryKey: ['incidents', 'reports-due'], queryFn: ({ signal }) => reportsDue(signal), refetchInterval: 60_000 });
+  const st = useQuery({ queryKey: ['incidents', 'stocktake'], queryFn: ({ signal }) => getStocktake(signal), refetchInterval: 60_000 });
+  return (
+    <Card withBorder padding="md" data-testid="incident-dashboard">
+      <Group justify="space-between" mb="xs">
+        <Title order={3} size="h4">
+          {t('inc.dash.title')}
+        </Title>
+        {st.data && (
+          <Text size="xs" c="dimmed">
+            {t('inc.dash.at', { at: fmt(st.data.at) })}
+          </Text>
+        )}
+      </Group>
+      <ErrorAlert error={due.error ?? st.error} />
+      <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }} spacing="md">
+        <MiniList
+          title={t('inc.dash.reportsDue')}
+          rows={due.data?.items ?? []}
+          testId="dash-due"
+          extra={(r) => {
+            const d = r as IncidentRow & { dueAt: string; overdue: boolean };
+            return (
+              <Text size="xs" c={d.overdue ? 'red.8' : undefined} fw={d.overdue ? 700 : undefined} style={{ whiteSpace: 'nowrap' }}>
+                {fmt(d.dueAt)}
+              </Text>
+            );
+          }}
+        />
+        <MiniList
+          title={t('inc.dash.overdue')}
+          rows={st.data?.overdue ?? []}
+          testId="dash-overdue"
+          extra={(r) => (
+            <Text size="xs" c="red.8" style={{ whiteSpace: 'nowrap' }}>
+              {((r as IncidentRow & { reasons: string[] }).reasons ?? []).map((x) => labelOf(t, `inc.reason.${x}`, x)).join('・')}
+            </Text>
+          )}
+        />
+        <MiniList title={t('inc.dash.undispatched')} rows={st.data?.undispatched ?? []} testId="dash-undispatched" />
+        <MiniList title={t('inc.dash.awaitingClose')} rows={st.data?.awaitingClose ?? []} testId="dash-awaiting" />
+      </SimpleGrid>
+    </Card>
+  );
+}
+
+export function IncidentLedger() {
+  const t = useIT();
+  const fmt = useDateTime();
+  const { lang } = useLang();
+  const user = useUser();
+  const params = useListParams();
+  const { q, page, extra } = params;
+  const sort = params.sort || '-registeredAt';
+  const query: IncidentListQuery = { q, sort, class: extra('class') ?? undefined, state: extra('state') ?? undefined, priority: extra('priority') ?? undefined, overdue: extra('overdue') ?? undefined, open: extra('open') ?? undefined };
+  const list = useQuery({
+    queryKey: ['incidents', 'list', { ...query, page }],
+    queryFn: ({ signal }) => listIncidents({ ...query, page, pageSize: PAGE_SIZE }, signal),
+    placeholderData: keepPreviousData,
+  });
+  const proc = useQuery({ queryKey: ['incidents', 'process'], queryFn: ({ signal }) => getIncidentProcess(signal), staleTime: Number.POSITIVE_INFINITY });
+  const th = (field: string, label: string) => (
+    <SortableTh field={field} sort={sort} onSort={params.setSort}>
+      {label}
+    </SortableTh>
+  );
+  const canManage = hasPermission(user, 'incident.manage');
+  return (
+    <Stack gap="md">
+      <Dashboard />
+      <ListPage
+        title={t('inc.title')}
+        testId="incident-ledger"
+        minWidth={980}
+        toolbar={
+          <>
+            <FilterInput value={q} onChange={params.setQ} />
+            <ParamSelect params={params} name="class" label={t('inc.class')} data={INCIDENT_CLASSES.map((c) => ({ value: c, label: classLabel(t, c) }))} w={140} />
+            <ParamSelect
+              params={params}
+              name="state"
+              label={t('inc.state')}
+              data={Object.entries(proc.data?.states ?? {}).map(([k, v]) => ({ value: k, label: bi(lang, v) }))}
+              w={220}
+            />
+            <ParamSelect params={params} name="priority" label={t('inc.priority')} data={(['high', 'low'] as const).map((p) => ({ value: p, label: t(`inc.pri.${p}`) }))} w={120} />
+            <ParamCheck params={params} name="overdue" label={t('inc.overdueOnly')} />
+            <ParamCheck params={params} name="open" label={t('inc.openOnly')} />
+            <ExportLinks href={(f) => incidentExportHref(f, query)} />
+            {canManage && (
+              <Button component={Link} to="/incidents/new" data-testid="incident-new">
+                {t('inc.new')}
+              </Button>
+            )}
+          </>
+        }
+        error={list.error}
+        loading={list.isFetching}
+        table={
+          <Table striped highlightOnHover data-testid="incidents-table">
+            <Table.Thead>
+              <Table.Tr>
+                {th('receiptNo', t('inc.receiptNo'))}
+                {th('registeredAt', t('inc.registeredAt'))}
+                {th('class', t('inc.class'))}
+                {th('title', t('inc.titleField'))}
+                {th('state', t('inc.state'))}
+                {th('priority', t('inc.priority'))}
+                {th('nextReportDueAt', t('inc.nextReportDueAt'))}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {list.data?.items.map((r) => (
+                <Table.Tr key={r.id} data-row-id={r.id} data-testid="incident-row">
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                    <IncidentLink row={r} />
+                  </Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                    <Text size="sm">{fmt(r.registeredAt)}</Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Badge variant="outline" color={r.class === 'trouble' ? 'red' : r.class === 'qa' ? 'cyan' : 'violet'} tt="none">
+                      {classLabel(t, r.class)}
+                    </Badge>
+                  </Table.Td>
+                  <Table.Td>
+                    <Group gap={6} wrap="wrap">
+                      <Text size="sm">{r.title}</Text>
+                      <OverdueBadge show={r.overdue} />
+                    </Group>
+                  </Table.Td>
+                  <Table.Td>
+                    <StateBadge state={r.state} label={r.stateLabel} />
+                  </Table.Td>
+                  <Table.Td>
+                    <PriorityBadge priority={r.priority} />
+                  </Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                    <Text size="sm">{r.nextReportDueAt && !r.finalReportedAt && r.state !== 'closed' ? fmt(r.nextReportDueAt) : '—'}</Text>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+              {list.data && list.data.items.length === 0 && (
+                <Table.Tr>
+                  <Table.Td colSpan={7} c="dimmed" ta="center" data-testid="list-empty">
+                    {labelOf(t, 'inc.dash.none', '')}
+                  </Table.Td>
+                </Table.Tr>
+              )}
+            </Table.Tbody>
+          </Table>
+        }
+        footer={list.data && <ListFooter total={list.data.total} page={page} pageSize={list.data.pageSize || PAGE_SIZE} onPage={params.setPage} />}
+      />
+    </Stack>
+  );
+}

@@ -1,0 +1,548 @@
+import { Anchor, Badge, Button, Checkbox, Grid, Group, Modal, Select, SimpleGrid, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type ReactNode, useState } from 'react';
+import { Link, Route, Routes, useLocation, useNavigate, useParams } from 'react-router-dom';
+import { ApiError, api, type Page } from '../../api';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { FilterInput } from '../../components/FilterInput';
+import { ListFooter } from '../../components/ListFooter';
+import { ListPage } from '../../components/ListPage';
+import { PageLoader } from '../../components/PageLoader';
+import { SortableTh } from '../../components/SortableTh';
+import { PAGE_SIZE, useListParams } from '../../components/useListParams';
+import { useDateTime, useLang } from '../../i18n';
+import { hasPermission, useUser } from '../../session';
+import { NotFoundScreen } from '../NotFoundScreen';
+import { ActionButtons, ActionModal, bi, Flash, FlowBar, MailList, PriorityBadge, ProcessTimeline, Section, StateBadge } from '../incidents/common';
+import { type IKey, labelOf, useIT } from '../incidents/i18n';
+import { classLabel, ExportLinks, ParamCheck, ParamSelect } from '../incidents/IncidentLedger';
+import {
+  type AllowedAction,
+  actOnProblem,
+  getProblem,
+  getProblemProcess,
+  type IncidentRow,
+  linkProblemIncident,
+  listProblems,
+  listTargets,
+  PROBLEM_SOURCES,
+  problemExportHref,
+  registerProblem,
+} from '../incidents/incidentsApi';
+
+const PATH = ['registered', 'priority_review', 'investigating', 'investigation_reported', 'studying', 'study_reported', 'implementing', 'resolution_review', 'closed'];
+
+function Tabs() {
+  const t = useIT();
+  const { pathname } = useLocation();
+  const onTargets = pathname.startsWith('/problems/targets');
+  return (
+    <Group gap="xs">
+      <Button component={Link} to="/problems" size="xs" variant={onTargets ? 'default' : 'light'} data-testid="problems-tab-ledger">
+        {t('prb.title')}
+      </Button>
+      <Button component={Link} to="/problems/targets" size="xs" variant={onTargets ? 'light' : 'default'} data-testid="problems-tab-targets">
+        {t('prb.targets')}
+      </Button>
+    </Group>
+  );
+}
+
+function ProblemLedger() {
+  const t = useIT();
+  const fmt = useDateTime();
+  const { lang } = useLang();
+  const user = useUser();
+  const params = useListParams();
+  const { q, page, extra } = params;
+  const sort = params.sort || '-registeredAt';
+  const query = { q, sort, state: extra('state') ?? undefined, priority: extra('priority') ?? undefined, source: extra('source') ?? undefined, open: extra('open') ?? undefined };
+  const list = useQuery({
+    queryKey: ['problems', 'list', { ...query, page }],
+    queryFn: ({ signal }) => listProblems({ ...query, page, pageSize: PAGE_SIZE }, signal),
+    placeholderData: keepPreviousData,
+  });
+  const proc = useQuery({ queryKey: ['problems', 'process'], queryFn: ({ signal }) => getProblemProcess(signal), staleTime: Number.POSITIVE_INFINITY });
+  const th = (field: string, label: string) => (
+    <SortableTh field={field} sort={sort} onSort={params.setSort}>
+      {label}
+    </SortableTh>
+  );
+  return (
+    <Stack gap="sm">
+      <Tabs />
+      <ListPage
+        title={t('prb.title')}
+        testId="problem-ledger"
+        minWidth={900}
+        toolbar={
+          <>
+            <FilterInput value={q} onChange={params.setQ} />
+            <ParamSelect params={params} name="state" label={t('inc.state')} data={Object.entries(proc.data?.states ?? {}).map(([k, v]) => ({ value: k, label: bi(lang, v) }))} w={240} />
+            <ParamSelect params={params} name="priority" label={t('inc.priority')} data={(['high', 'low'] as const).map((p) => ({ value: p, label: t(`inc.pri.${p}`) }))} w={120} />
+            <ParamSelect params={params} name="source" label={t('prb.source')} data={PROBLEM_SOURCES.map((s) => ({ value: s, label: t(`prb.src.${s}`) }))} w={240} />
+            <ParamCheck params={params} name="open" label={t('inc.openOnly')} />
+            <ExportLinks href={(f) => problemExportHref(f, query)} />
+            {hasPermission(user, 'problem.manage') && (
+              <Button component={Link} to="/problems/new" data-testid="problem-new">
+                {t('prb.new')}
+              </Button>
+            )}
+          </>
+        }
+        error={list.error}
+        loading={list.isFetching}
+        table={
+          <Table striped highlightOnHover data-testid="problems-table">
+            <Table.Thead>
+              <Table.Tr>
+                {th('receiptNo', t('prb.receiptNo'))}
+                {th('registeredAt', t('prb.registeredAt'))}
+                <Table.Th>{t('prb.source')}</Table.Th>
+                {th('title', t('inc.titleField'))}
+                {th('state', t('inc.state'))}
+                {th('priority', t('inc.priority'))}
+                {th('dueAt', t('prb.dueAt'))}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {list.data?.items.map((p) => {
+                const overdue = !!p.dueAt && p.state !== 'closed' && new Date(p.dueAt) < new Date();
+                return (
+                  <Table.Tr key={p.id} data-testid="problem-row">
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                      <Anchor component={Link} to={`/problems/${p.id}`} ff="monospace" size="sm" data-testid="problem-link">
+                        {p.receiptNo}
+                      </Anchor>
+                    </Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                      <Text size="sm">{fmt(p.registeredAt)}</Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm">{t(`prb.src.${p.source}`)}</Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Group gap={6}>
+                        <Text size="sm">{p.title}</Text>
+                        {p.critical && (
+                          <Badge color="red" size="sm" tt="none">
+                            {t('prb.critical')}
+                          </Badge>
+                        )}
+                      </Group>
+                    </Table.Td>
+                    <Table.Td>
+                      <StateBadge state={p.state} label={p.stateLabel} />
+                    </Table.Td>
+                    <Table.Td>
+                      <PriorityBadge priority={p.priority} />
+                    </Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                      <Group gap={4} wrap="nowrap">
+                        <Text size="sm" c={overdue ? 'red.8' : undefined} fw={overdue ? 700 : undefined}>
+                          {p.dueAt ? fmt(p.dueAt) : '—'}
+                        </Text>
+                        {overdue && (
+                          <Badge color="red" size="sm" tt="none" data-testid="overdue-badge">
+                            {t('inc.overdue')}
+                          </Badge>
+                        )}
+                      </Group>
+                    </Table.Td>
+                  </Table.Tr>
+                );
+              })}
+              {list.data && list.data.items.length === 0 && (
+                <Table.Tr>
+                  <Table.Td colSpan={7} c="dimmed" ta="center" data-testid="list-empty">
+                    {t('inc.dash.none')}
+                  </Table.Td>
+                </Table.Tr>
+              )}
+            </Table.Tbody>
+          </Table>
+        }
+        footer={list.data && <ListFooter total={list.data.total} page={page} pageSize={list.data.pageSize || PAGE_SIZE} onPage={params.setPage} />}
+      />
+    </Stack>
+  );
+}
+
+/** Search incidents (server-side) to link them. */
+function IncidentSearch({ label, onPick, error, exclude = [] }: { label: string; onPick: (r: IncidentRow) => void; error?: string; exclude?: string[] }) {
+  const [search, setSearch] = useState('');
+  const [q] = useDebouncedValue(search, 250);
+  const res = useQuery({
+    queryKey: ['incidents', 'pick', q],
+    queryFn: ({ signal }) => api.get<Page<IncidentRow>>('/api/incidents', { q, pageSize: 20 }, signal),
+  });
+  const rows = (res.data?.items ?? []).filter((r) => !exclude.includes(r.id));
+  return (
+    <Select
+      label={label}
+      searchable
+      searchValue={search}
+      onSearchChange={setSearch}
+      filter={({ options }) => options}
+      data={rows.map((r) => ({ value: r.id, label: `${r.receiptNo} ${r.title}` }))}
+      value={null}
+      onChange={(v) => {
+        const r = rows.find((x) => x.id === v);
+        if (r) {
+          onPick(r);
+          setSearch('');
+        }
+      }}
+      error={error}
+      data-testid="incident-pick"
+      comboboxProps={{ withinPortal: true }}
+    />
+  );
+}
+
+function ProblemIntake() {
+  const t = useIT();
+  const navigate = useNavigate();
+  const [v, setV] = useState({ title: '', description: '', source: 'supervisor_instruction', critical: false });
+  const [incidents, setIncidents] = useState<IncidentRow[]>([]);
+  const m = useMutation({
+    mutationFn: () => registerProblem({ title: v.title.trim(), description: v.description.trim(), source: v.source, critical: v.critical, incidentIds: incidents.map((i) => i.id) }),
+    onSuccess: (p) => navigate(`/problems/${p.id}`),
+  });
+  const err = m.error instanceof ApiError ? m.error : null;
+  return (
+    <Stack gap="md" data-testid="problem-intake">
+      <Title order={2}>{t('prb.form.title')}</Title>
+      <form noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          m.mutate();
+        }}
+        data-testid="problem-form"
+      >
+        <Stack gap="sm" maw={820}>
+          <ErrorAlert error={m.error} testId="form-error" />
+          <Select
+            label={t('prb.source')}
+            required
+            data={PROBLEM_SOURCES.map((s) => ({ value: s, label: t(`prb.src.${s}`) }))}
+            value={v.source}
+            onChange={(x) => x && setV((y) => ({ ...y, source: x }))}
+            error={err?.fields.source}
+            comboboxProps={{ withinPortal: true }}
+            data-testid="field-source"
+          />
+          <TextInput label={t('inc.titleField')} required value={v.title} onChange={(e) => setV({ ...v, title: e.currentTarget.value })} error={err?.fields.title} data-testid="field-title" />
+          <Textarea label={t('inc.description')} required autosize minRows={3} value={v.description} onChange={(e) => setV({ ...v, description: e.currentTarget.value })} error={err?.fields.description} data-testid="field-description" />
+          <IncidentSearch label={t('prb.form.incidentIds')} onPick={(r) => setIncidents((x) => [...x, r])} error={err?.fields.incidentIds} exclude={incidents.map((i) => i.id)} />
+          {incidents.length > 0 && (
+            <Group gap={6}>
+              {incidents.map((i) => (
+                <Badge key={i.id} variant="light" tt="none">
+                  {i.receiptNo} {i.title}
+                </Badge>
+              ))}
+            </Group>
+          )}
+          <Checkbox label={t('prb.critical')} checked={v.critical} onChange={(e) => setV({ ...v, critical: e.currentTarget.checked })} data-testid="field-critical" />
+          <Group justify="flex-end">
+            <Button variant="default" component={Link} to="/problems">
+              {t('inc.form.cancel')}
+            </Button>
+            <Button type="submit" loading={m.isPending} data-testid="problem-submit">
+              {t('inc.form.submit')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Stack>
+  );
+}
+
+function Field({ label, children, wide }: { label: string; children: ReactNode; wide?: boolean }) {
+  return (
+    <Stack gap={0} style={wide ? { gridColumn: '1 / -1' } : undefined}>
+      <Text size="xs" c="dimmed">
+        {label}
+      </Text>
+      <Text size="sm" component="div" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
+        {children ?? '—'}
+      </Text>
+    </Stack>
+  );
+}
+
+function ProblemPage() {
+  const { id = '' } = useParams();
+  const t = useIT();
+  const fmt = useDateTime();
+  const user = useUser();
+  const qc = useQueryClient();
+  const [flash, setFlash] = useState<string | null>(null);
+  const [action, setAction] = useState<AllowedAction | null>(null);
+  const [linking, setLinking] = useState(false);
+  const rec = useQuery({ queryKey: ['problems', 'record', id], queryFn: ({ signal }) => getProblem(id, signal) });
+  const proc = useQuery({ queryKey: ['problems', 'process'], queryFn: ({ signal }) => getProblemProcess(signal), staleTime: Number.POSITIVE_INFINITY });
+  const link = useMutation({
+    mutationFn: (incidentId: string) => linkProblemIncident(id, incidentId),
+    onSuccess: async () => {
+      setLinking(false);
+      setFlash(t('inc.problems.linked'));
+      await qc.invalidateQueries({ queryKey: ['problems'] });
+      await qc.invalidateQueries({ queryKey: ['incidents'] });
+    },
+  });
+  if (rec.isPending) return <PageLoader />;
+  if (rec.error instanceof ApiError && (rec.error.status === 404 || rec.error.status === 400)) return <NotFoundScreen />;
+  if (!rec.data) return <ErrorAlert error={rec.error} />;
+  const p = rec.data;
+  const states = proc.data?.states ?? {};
+  const labels = Object.fromEntries((proc.data?.transitions ?? []).map((x) => [x.action, x.label]));
+  const onStale = async () => {
+    const fresh = await rec.refetch();
+    return !!fresh.data && fresh.data.version !== p.version;
+  };
+  return (
+    <Stack gap="md" data-testid="problem-page" data-state={p.state}>
+      <Stack gap={4}>
+        <Anchor component={Link} to="/problems" size="sm">
+          ← {t('common.back')}
+        </Anchor>
+        <Group gap="xs" wrap="wrap">
+          <Text ff="monospace" fw={700} data-testid="problem-receipt">
+            {p.receiptNo}
+          </Text>
+          <StateBadge state={p.state} label={p.stateLabel} />
+          <PriorityBadge priority={p.priority} />
+          {p.critical && (
+            <Badge color="red" tt="none">
+              {t('prb.critical')}
+            </Badge>
+          )}
+        </Group>
+        <Title order={2}>{p.title}</Title>
+      </Stack>
+      <Flash message={flash} onClose={() => setFlash(null)} />
+      <Section title={t('inc.flow')} testId="problem-flow">
+        <Stack gap="sm">
+          <FlowBar path={PATH} current={p.state} states={states} />
+          <Text size="sm" fw={600}>
+            {t('inc.actions')}
+          </Text>
+          <ActionButtons actions={p.allowedActions} onPick={setAction} />
+        </Stack>
+      </Section>
+      <Grid gap="md">
+        <Grid.Col span={{ base: 12, lg: 7 }}>
+          <Stack gap="md">
+            <Section title={t('inc.detail')} testId="problem-details">
+              <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="xs">
+                <Field label={t('prb.source')}>{t(`prb.src.${p.source}`)}</Field>
+                <Field label={t('prb.registeredAt')}>{fmt(p.registeredAt)}</Field>
+                <Field label={t('prb.dueAt')}>{p.dueAt ? fmt(p.dueAt) : '—'}</Field>
+                <Field label={t('inc.f.criteria')}>
+                  {p.criteria
+                    ? (['missedRecoveryTarget', 'citizensOrManyDepartments', 'financialOrReputation'] as const)
+                        .filter((k) => p.criteria?.[k])
+                        .map((k) => `・${t(`prb.crit.${k}`)}`)
+                        .join('\n') || t('inc.pri.low')
+                    : '—'}
+                </Field>
+                <Field label={t('inc.description')} wide>
+                  {p.description}
+                </Field>
+              </SimpleGrid>
+            </Section>
+            <Section title={t('prb.findings')} testId="problem-findings">
+              <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="xs">
+                {(['cause', 'policy', 'permanentFix', 'changeRef', 'result'] as const).map((k) => (
+                  <Field key={k} label={t(`inc.f.${k}` as IKey)}>
+                    {p[k] ?? '—'}
+                  </Field>
+                ))}
+                {p.noFixReason && <Field label={t('prb.noFixReason')}>{p.noFixReason}</Field>}
+                {p.noImplementReason && <Field label={t('prb.noImplementReason')}>{p.noImplementReason}</Field>}
+                {p.preventiveTarget && (
+                  <Field label={t('prb.target')}>
+                    {p.preventiveTarget.name}（{t(`prb.t.cat.${p.preventiveTarget.category}`)}・{t(`prb.t.kind.${p.preventiveTarget.kind}`)}）
+                  </Field>
+                )}
+              </SimpleGrid>
+            </Section>
+            <Section title={t('prb.decisions')} testId="problem-decisions">
+              {p.decisions.length === 0 ? (
+                <Text size="sm" c="dimmed">
+                  {t('prb.decisions.none')}
+                </Text>
+              ) : (
+                <Stack gap="xs">
+                  {p.decisions.map((d) => (
+                    <Stack key={d.id} gap={0} data-testid="decision-row" data-answer={d.answer}>
+                      <Group gap={6}>
+                        <Text size="sm" fw={600}>
+                          {d.question}
+                        </Text>
+                        <Badge color={d.answer ? 'green' : 'orange'} tt="none" size="sm">
+                          {d.answer ? t('prb.decision.yes') : t('prb.decision.no')}
+                        </Badge>
+                      </Group>
+                      <Text size="xs" c="dimmed">
+                        {fmt(d.at)} · {d.decidedByLabel}
+                      </Text>
+                      {d.reason && (
+                        <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
+                          {t('inc.f.reason')}: {d.reason}
+                        </Text>
+                      )}
+                    </Stack>
+                  ))}
+                </Stack>
+              )}
+            </Section>
+          </Stack>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, lg: 5 }}>
+          <Stack gap="md">
+            <Section
+              title={t('prb.incidents')}
+              testId="problem-incidents"
+              action={
+                hasPermission(user, 'problem.manage') &&
+                p.state !== 'closed' && (
+                  <Button size="xs" variant="light" onClick={() => setLinking(true)} data-testid="incident-link-open">
+                    {t('prb.incidents.add')}
+                  </Button>
+                )
+              }
+            >
+              {p.incidents.length === 0 ? (
+                <Text size="sm" c="dimmed">
+                  {t('prb.incidents.none')}
+                </Text>
+              ) : (
+                <Stack gap={4}>
+                  {p.incidents.map((i) => (
+                    <Group key={i.id} gap={6} wrap="nowrap" data-testid="linked-incident">
+                      <Anchor component={Link} to={`/incidents/${i.id}`} ff="monospace" size="sm">
+                        {i.receiptNo}
+                      </Anchor>
+                      <Badge size="sm" variant="outline" tt="none">
+                        {classLabel(t, i.class)}
+                      </Badge>
+                      <Text size="sm" lineClamp={1}>
+                        {i.title}
+                      </Text>
+                    </Group>
+                  ))}
+                </Stack>
+              )}
+            </Section>
+            <Section title={t('inc.timeline')} testId="problem-timeline">
+              <ProcessTimeline entries={p.timeline} states={states} labels={labels} />
+            </Section>
+            {hasPermission(user, 'mail.read') && (
+              <Section title={t('inc.mails')} testId="problem-mails">
+                <MailList mails={p.mails} />
+              </Section>
+            )}
+          </Stack>
+        </Grid.Col>
+      </Grid>
+      <ActionModal
+        action={action}
+        version={p.version}
+        onClose={() => setAction(null)}
+        submit={(a, body) => actOnProblem(p.id, a, body)}
+        onDone={async (label) => {
+          setAction(null);
+          setFlash(t('inc.done', { action: label }));
+          await qc.invalidateQueries({ queryKey: ['problems'] });
+        }}
+        onStale={onStale}
+      />
+      <Modal opened={linking} onClose={() => setLinking(false)} title={t('prb.incidents.add')} size="lg">
+        <Stack gap="sm">
+          <ErrorAlert error={link.error} />
+          <IncidentSearch label={t('prb.incidents.pick')} onPick={(r) => link.mutate(r.id)} exclude={p.incidents.map((i) => i.id)} />
+        </Stack>
+      </Modal>
+    </Stack>
+  );
+}
+
+function PreventiveTargets() {
+  const t = useIT();
+  const [category, setCategory] = useState<string | null>(null);
+  const q = useQuery({ queryKey: ['problems', 'targets', category], queryFn: ({ signal }) => listTargets({ category: category ?? undefined }, signal) });
+  return (
+    <Stack gap="sm">
+      <Tabs />
+      <ListPage
+        title={t('prb.targets')}
+        testId="preventive-targets"
+        minWidth={720}
+        toolbar={
+          <Select
+            aria-label={t('prb.t.category')}
+            placeholder={t('prb.t.category')}
+            clearable
+            data={(['hardware', 'software'] as const).map((c) => ({ value: c, label: t(`prb.t.cat.${c}`) }))}
+            value={category}
+            onChange={setCategory}
+            w={180}
+            data-testid="filter-category"
+          />
+        }
+        error={q.error}
+        loading={q.isFetching}
+        table={
+          <Table striped data-testid="targets-table">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('prb.t.category')}</Table.Th>
+                <Table.Th>{t('prb.t.kind')}</Table.Th>
+                <Table.Th>{t('prb.t.name')}</Table.Th>
+                <Table.Th>{t('prb.t.vendor')}</Table.Th>
+                <Table.Th>{t('prb.t.collectionMethod')}</Table.Th>
+                <Table.Th>{t('prb.t.active')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {q.data?.items.map((x) => (
+                <Table.Tr key={x.id} data-testid="target-row">
+                  <Table.Td>{t(`prb.t.cat.${x.category}`)}</Table.Td>
+                  <Table.Td>{labelOf(t, `prb.t.kind.${x.kind}`, x.kind)}</Table.Td>
+                  <Table.Td>{x.name}</Table.Td>
+                  <Table.Td>{x.vendor ?? '—'}</Table.Td>
+                  <Table.Td>{x.collectionMethod ?? '—'}</Table.Td>
+                  <Table.Td>{x.active ? '○' : '—'}</Table.Td>
+                </Table.Tr>
+              ))}
+              {q.data && q.data.items.length === 0 && (
+                <Table.Tr>
+                  <Table.Td colSpan={6} c="dimmed" ta="center">
+                    {t('prb.t.none')}
+                  </Table.Td>
+                </Table.Tr>
+              )}
+            </Table.Tbody>
+          </Table>
+        }
+      />
+    </Stack>
+  );
+}
+
+/** 問題管理 (/problems/*): the ledger, registration, one page per problem, the preventive-maintenance targets. */
+export default function ProblemsScreen() {
+  return (
+    <Routes>
+      <Route index element={<ProblemLedger />} />
+      <Route path="new" element={<ProblemIntake />} />
+      <Route path="targets" element={<PreventiveTargets />} />
+      <Route path=":id" element={<ProblemPage />} />
+      <Route path="*" element={<NotFoundScreen />} />
+    </Routes>
+  );
+}
