@@ -109,6 +109,8 @@ export const incidents = pgTable(
     index('incidents_state_idx').on(t.state),
     index('incidents_department_idx').on(t.departmentId),
     index('incidents_next_report_idx').on(t.nextReportDueAt),
+    // The ledger's default order (newest first, receipt number as tie-break): pages without a sort.
+    index('incidents_registered_idx').on(t.registeredAt.desc().nullsLast(), t.receiptNo.desc().nullsFirst()),
     index('incidents_grams_gin').using('gin', t.grams),
   ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX "incidents_registered_idx" ON "incidents" USING btree ("registered_at" DESC NULLS LAST,"receipt_no" DESC NULLS FIRST);
