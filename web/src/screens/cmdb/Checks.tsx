@@ -2,11 +2,12 @@ import { Alert, Badge, Card, Code, Group, NumberInput, Stack, Table, Text, Title
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { type Column, LedgerTable } from '../../components/LedgerTable';
 import { useListParams } from '../../components/useListParams';
-import { useDateTime, useT } from '../../i18n';
+import { type T, useDateTime, useT } from '../../i18n';
 import { getNamingViolations, getRetirementCandidates } from './cmdbApi';
-import { CiLink, LevelBadge, num, StatusBadge } from './common';
-import { Ledger, nowrap } from './Ledgers';
+import { CiLink, LevelBadge, num } from './common';
+import { Ledger, mono, monoNowrap, nowrapTd, statusColumn } from './Ledgers';
 
 /**
  * Checks on the ledger: retirement candidates (N §3.5.3.4: VMs stopped long, systems whose owner has
@@ -43,6 +44,15 @@ function DaysInput({ name, label, fallback }: { name: string; label: string; fal
   );
 }
 
+/** A VM's name, linked to its page. */
+function vmColumn<R extends { id: string; name: string }>(t: T): Column<R> {
+  return { key: 'name', header: t('cmdb.f.name'), td: monoNowrap, render: (v) => <CiLink kind="vm" id={v.id}>{v.name}</CiLink> };
+}
+/** Days past the threshold, right-aligned and bold. */
+function daysColumn<R extends { days: number }>(t: T): Column<R> {
+  return { key: 'days', header: t('cmdb.retire.daysCol'), th: { ta: 'right' }, td: { ta: 'right', fw: 700 }, render: (r) => num(r.days) };
+}
+
 export function RetirementScreen() {
   const t = useT();
   const fmt = useDateTime();
@@ -77,45 +87,19 @@ export function RetirementScreen() {
             </Badge>
           </Group>
           <Table.ScrollContainer minWidth={720}>
-            <Table striped highlightOnHover data-testid="retire-vms">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('cmdb.f.name')}</Table.Th>
-                  <Table.Th>{t('cmdb.f.system')}</Table.Th>
-                  <Table.Th>{t('cmdb.f.department')}</Table.Th>
-                  <Table.Th>{t('cmdb.retire.stoppedSince')}</Table.Th>
-                  <Table.Th ta="right">{t('cmdb.retire.daysCol')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {d?.vms.map((v) => (
-                  <Table.Tr key={v.id} data-row-id={v.id}>
-                    <Table.Td ff="monospace" style={nowrap}>
-                      <CiLink kind="vm" id={v.id}>
-                        {v.name}
-                      </CiLink>
-                    </Table.Td>
-                    <Table.Td>
-                      <CiLink kind="system" id={v.systemId}>
-                        {v.systemName ?? '—'}
-                      </CiLink>
-                    </Table.Td>
-                    <Table.Td>{v.departmentName ?? '—'}</Table.Td>
-                    <Table.Td style={nowrap}>{fmt(v.stoppedSince)}</Table.Td>
-                    <Table.Td ta="right" fw={700}>
-                      {num(v.days)}
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-                {d && !d.vms.length && (
-                  <Table.Tr>
-                    <Table.Td colSpan={5} c="dimmed" ta="center">
-                      {t('cmdb.retire.none')}
-                    </Table.Td>
-                  </Table.Tr>
-                )}
-              </Table.Tbody>
-            </Table>
+            <LedgerTable
+              rows={d?.vms}
+              empty={t('cmdb.retire.none')}
+              emptyTestId={null}
+              data-testid="retire-vms"
+              columns={[
+                vmColumn(t),
+                { key: 'system', header: t('cmdb.f.system'), render: (v) => <CiLink kind="system" id={v.systemId}>{v.systemName ?? '—'}</CiLink> },
+                { key: 'department', header: t('cmdb.f.department'), render: (v) => v.departmentName ?? '—' },
+                { key: 'stoppedSince', header: t('cmdb.retire.stoppedSince'), td: nowrapTd, render: (v) => fmt(v.stoppedSince) },
+                daysColumn(t),
+              ]}
+            />
           </Table.ScrollContainer>
         </Card>
         <Card withBorder padding="md">
@@ -128,51 +112,31 @@ export function RetirementScreen() {
             </Badge>
           </Group>
           <Table.ScrollContainer minWidth={720}>
-            <Table striped highlightOnHover data-testid="retire-systems">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('cmdb.f.name')}</Table.Th>
-                  <Table.Th>{t('cmdb.f.department')}</Table.Th>
-                  <Table.Th>{t('cmdb.f.ownerConfirmedAt')}</Table.Th>
-                  <Table.Th ta="right">{t('cmdb.retire.daysCol')}</Table.Th>
-                  <Table.Th>{t('cmdb.f.status')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {d?.systems.map((s) => (
-                  <Table.Tr key={s.id} data-row-id={s.id}>
-                    <Table.Td>
-                      <CiLink kind="system" id={s.id}>
-                        {s.name}
-                      </CiLink>
-                    </Table.Td>
-                    <Table.Td>{s.departmentName ?? '—'}</Table.Td>
-                    <Table.Td style={nowrap}>
-                      {s.ownerConfirmedAt ? (
-                        fmt(s.ownerConfirmedAt)
-                      ) : (
-                        <Text size="sm" c="orange.8">
-                          {t('cmdb.retire.neverConfirmed', { date: fmt(s.createdAt) })}
-                        </Text>
-                      )}
-                    </Table.Td>
-                    <Table.Td ta="right" fw={700}>
-                      {num(s.days)}
-                    </Table.Td>
-                    <Table.Td>
-                      <StatusBadge status={s.status} size="sm" />
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-                {d && !d.systems.length && (
-                  <Table.Tr>
-                    <Table.Td colSpan={5} c="dimmed" ta="center">
-                      {t('cmdb.retire.none')}
-                    </Table.Td>
-                  </Table.Tr>
-                )}
-              </Table.Tbody>
-            </Table>
+            <LedgerTable
+              rows={d?.systems}
+              empty={t('cmdb.retire.none')}
+              emptyTestId={null}
+              data-testid="retire-systems"
+              columns={[
+                { key: 'name', header: t('cmdb.f.name'), render: (s) => <CiLink kind="system" id={s.id}>{s.name}</CiLink> },
+                { key: 'department', header: t('cmdb.f.department'), render: (s) => s.departmentName ?? '—' },
+                {
+                  key: 'ownerConfirmedAt',
+                  header: t('cmdb.f.ownerConfirmedAt'),
+                  td: nowrapTd,
+                  render: (s) =>
+                    s.ownerConfirmedAt ? (
+                      fmt(s.ownerConfirmedAt)
+                    ) : (
+                      <Text size="sm" c="orange.8">
+                        {t('cmdb.retire.neverConfirmed', { date: fmt(s.createdAt) })}
+                      </Text>
+                    ),
+                },
+                daysColumn(t),
+                statusColumn(t, false),
+              ]}
+            />
           </Table.ScrollContainer>
         </Card>
       </Stack>
@@ -208,26 +172,16 @@ export function NamingViolationsScreen() {
               {t('list.total', { total: d.items.length })}
             </Text>
             <Table.ScrollContainer minWidth={760}>
-              <Table striped highlightOnHover data-testid="naming-table">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t('cmdb.f.name')}</Table.Th>
-                    <Table.Th>{t('cmdb.f.system')}</Table.Th>
-                    <Table.Th>{t('cmdb.col.level')}</Table.Th>
-                    <Table.Th>{t('cmdb.naming.problem')}</Table.Th>
-                    <Table.Th>{t('cmdb.naming.example')}</Table.Th>
-                    <Table.Th>{t('cmdb.f.status')}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {d.items.map((v) => (
-                    <Table.Tr key={v.id} data-row-id={v.id}>
-                      <Table.Td ff="monospace" style={nowrap}>
-                        <CiLink kind="vm" id={v.id}>
-                          {v.name}
-                        </CiLink>
-                      </Table.Td>
-                      <Table.Td>
+              <LedgerTable
+                rows={d.items}
+                data-testid="naming-table"
+                columns={[
+                  vmColumn(t),
+                  {
+                    key: 'system',
+                    header: t('cmdb.f.system'),
+                    render: (v) => (
+                      <>
                         <CiLink kind="system" id={v.systemId}>
                           {v.systemName ?? '—'}
                         </CiLink>
@@ -236,23 +190,23 @@ export function NamingViolationsScreen() {
                             {v.systemCode}
                           </Text>
                         )}
-                      </Table.Td>
-                      <Table.Td>
-                        <LevelBadge level={v.level} />
-                      </Table.Td>
-                      <Table.Td>
-                        <Badge variant="light" color={v.problem === 'pattern' ? 'red' : 'gray'} tt="none">
-                          {t(`cmdb.naming.problem.${v.problem}`)}
-                        </Badge>
-                      </Table.Td>
-                      <Table.Td ff="monospace">{v.example ?? '—'}</Table.Td>
-                      <Table.Td>
-                        <StatusBadge status={v.status} size="sm" />
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
+                      </>
+                    ),
+                  },
+                  { key: 'level', header: t('cmdb.col.level'), render: (v) => <LevelBadge level={v.level} /> },
+                  {
+                    key: 'problem',
+                    header: t('cmdb.naming.problem'),
+                    render: (v) => (
+                      <Badge variant="light" color={v.problem === 'pattern' ? 'red' : 'gray'} tt="none">
+                        {t(`cmdb.naming.problem.${v.problem}`)}
+                      </Badge>
+                    ),
+                  },
+                  { key: 'example', header: t('cmdb.naming.example'), td: mono, render: (v) => v.example ?? '—' },
+                  statusColumn(t, false),
+                ]}
+              />
             </Table.ScrollContainer>
           </>
         )}

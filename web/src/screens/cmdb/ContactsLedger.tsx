@@ -1,10 +1,9 @@
 import { Anchor, Badge, Button, CopyButton, Group, Stack, Table, Text, Tooltip } from '@mantine/core';
-import { FilterInput } from '../../components/FilterInput';
-import { ListPage } from '../../components/ListPage';
+import { type Column, EmptyRow, LedgerCells, LedgerHead } from '../../components/LedgerTable';
 import { useT } from '../../i18n';
 import type { ContactRow } from './cmdbApi';
-import { CiLink, ExportButtons, StatusBadge } from './common';
-import { Empty, Ledger, nowrap, StatusFilter, thNowrap, useLedger } from './Ledgers';
+import { CiLink } from './common';
+import { LedgerPage, monoNowrap, nowrap, statusColumn, thNowrap, useLedger } from './Ledgers';
 
 /** Consecutive rows of the same system, in escalation order (the page is sorted by system on the server). */
 function groupBySystem(rows: ContactRow[]): ContactRow[][] {
@@ -49,93 +48,84 @@ function SystemAddresses({ rows }: { rows: ContactRow[] }) {
  */
 export function ContactsLedger() {
   const t = useT();
-  const { params, query, result, th, footer } = useLedger<ContactRow>('contact', ['status', 'systemId'], 'system');
+  const ledger = useLedger<ContactRow>('contact', ['status', 'systemId'], 'system');
+  const { query, result, table } = ledger;
   const bySystem = query.sort === 'system' || query.sort === '-system';
   const items = result.data?.items ?? [];
   const groups = bySystem ? groupBySystem(items) : items.map((r) => [r]);
+  // The system cell spans its group's rows, so it is drawn apart from these columns.
+  const systemColumn: Column<ContactRow> = { key: 'system', header: t('cmdb.f.system'), sortKey: 'system', render: () => null };
+  const columns: Column<ContactRow>[] = [
+    { key: 'order', header: t('cmdb.f.escalationOrder'), sortKey: 'escalationOrder', td: { ta: 'center', 'data-testid': 'contact-order' }, render: (c) => c.escalationOrder },
+    { key: 'name', header: t('cmdb.f.contactName'), sortKey: 'name', render: (c) => c.name },
+    {
+      key: 'role',
+      header: t('cmdb.f.contactRole'),
+      render: (c) => (
+        <Stack gap={2} align="flex-start">
+          <Text size="sm" style={nowrap}>
+            {c.role ?? '—'}
+          </Text>
+          {c.distributionList && (
+            <Badge size="xs" variant="light" tt="none">
+              {t('cmdb.rel.distributionList')}
+            </Badge>
+          )}
+        </Stack>
+      ),
+    },
+    {
+      key: 'email',
+      header: t('cmdb.f.email'),
+      sortKey: 'email',
+      render: (c) => (
+        <Anchor href={`mailto:${c.email}`} size="sm" style={nowrap}>
+          {c.email}
+        </Anchor>
+      ),
+    },
+    { key: 'phone', header: t('cmdb.f.phone'), td: monoNowrap, render: (c) => c.phone ?? '—' },
+    statusColumn(t, false),
+  ];
   return (
-    <Ledger>
-      <ListPage
-        title={t('cmdb.ledger.contacts')}
-        testId="cmdb-contacts"
-        minWidth={960}
-        toolbar={
-          <>
-            <FilterInput value={params.q} onChange={params.setQ} />
-            <StatusFilter params={params} />
-            <ExportButtons kind="contact" query={query} />
-          </>
-        }
-        error={result.error}
-        loading={result.isFetching}
-        table={
-          <Table withColumnBorders={bySystem} striped={!bySystem} highlightOnHover styles={thNowrap} data-testid="contacts-table">
-            <Table.Thead>
-              <Table.Tr>
-                {th('system', t('cmdb.f.system'))}
-                {th('escalationOrder', t('cmdb.f.escalationOrder'))}
-                {th('name', t('cmdb.f.contactName'))}
-                <Table.Th>{t('cmdb.f.contactRole')}</Table.Th>
-                {th('email', t('cmdb.f.email'))}
-                <Table.Th>{t('cmdb.f.phone')}</Table.Th>
-                <Table.Th>{t('cmdb.f.status')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {groups.map((g) =>
-                g.map((c, i) => (
-                  <Table.Tr key={c.id} data-row-id={c.id} data-system-id={c.systemId} data-testid="contact-row">
-                    {i === 0 && (
-                      <Table.Td rowSpan={g.length} miw={170} style={{ verticalAlign: 'top' }} data-testid="contact-system">
-                        <Stack gap={2}>
-                          <CiLink kind="system" id={c.systemId}>
-                            {c.systemName ?? '—'}
-                          </CiLink>
-                          {bySystem && <SystemAddresses rows={g} />}
-                        </Stack>
-                      </Table.Td>
-                    )}
-                    <Table.Td ta="center" data-testid="contact-order">
-                      {c.escalationOrder}
-                    </Table.Td>
-                    <Table.Td>{c.name}</Table.Td>
-                    <Table.Td>
-                      <Stack gap={2} align="flex-start">
-                        <Text size="sm" style={nowrap}>
-                          {c.role ?? '—'}
-                        </Text>
-                        {c.distributionList && (
-                          <Badge size="xs" variant="light" tt="none">
-                            {t('cmdb.rel.distributionList')}
-                          </Badge>
-                        )}
+    <LedgerPage
+      ledger={ledger}
+      title={t('cmdb.ledger.contacts')}
+      testId="cmdb-contacts"
+      minWidth={960}
+      table={
+        <Table withColumnBorders={bySystem} striped={!bySystem} highlightOnHover styles={thNowrap} data-testid="contacts-table">
+          <LedgerHead columns={[systemColumn, ...columns]} sort={table.sort} onSort={table.onSort} />
+          <Table.Tbody>
+            {groups.map((g) =>
+              g.map((c, i) => (
+                <Table.Tr key={c.id} data-row-id={c.id} data-system-id={c.systemId} data-testid="contact-row">
+                  {i === 0 && (
+                    <Table.Td rowSpan={g.length} miw={170} style={{ verticalAlign: 'top' }} data-testid="contact-system">
+                      <Stack gap={2}>
+                        <CiLink kind="system" id={c.systemId}>
+                          {c.systemName ?? '—'}
+                        </CiLink>
+                        {bySystem && <SystemAddresses rows={g} />}
                       </Stack>
                     </Table.Td>
-                    <Table.Td>
-                      <Anchor href={`mailto:${c.email}`} size="sm" style={nowrap}>
-                        {c.email}
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td ff="monospace" style={nowrap}>
-                      {c.phone ?? '—'}
-                    </Table.Td>
-                    <Table.Td>
-                      <StatusBadge status={c.status} size="sm" />
-                    </Table.Td>
-                  </Table.Tr>
-                )),
-              )}
-              <Empty cols={7} show={result.data?.items.length === 0} />
-            </Table.Tbody>
-          </Table>
-        }
-        footer={footer}
-      />
+                  )}
+                  <LedgerCells columns={columns} row={c} />
+                </Table.Tr>
+              )),
+            )}
+            <EmptyRow cols={7} show={result.data?.items.length === 0}>
+              {table.empty}
+            </EmptyRow>
+          </Table.Tbody>
+        </Table>
+      }
+    >
       {bySystem && (
         <Text size="xs" c="dimmed">
           {t('cmdb.contacts.note')}
         </Text>
       )}
-    </Ledger>
+    </LedgerPage>
   );
 }

@@ -1,4 +1,4 @@
-import { Badge, CloseButton, Group, Select, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, CloseButton, Group, Select, Stack, Table, type TableProps, Text, Title } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { useSearchParams } from 'react-router-dom';
@@ -6,11 +6,12 @@ import { listDepartments } from '../../api';
 import { FilterInput } from '../../components/FilterInput';
 import { ListFooter } from '../../components/ListFooter';
 import { ListPage } from '../../components/ListPage';
-import { SortableTh } from '../../components/SortableTh';
+import { type Column, LedgerTable } from '../../components/LedgerTable';
 import { PAGE_SIZE, type ListParamsState, useListParams } from '../../components/useListParams';
-import { type DictKey, useDateTime, useT } from '../../i18n';
+import { type DictKey, type T, useDateTime, useT } from '../../i18n';
 import {
   CI_STATUSES,
+  type CiStatus,
   type ClusterRow,
   type HostRow,
   type LedgerKind,
@@ -136,6 +137,7 @@ function RefChip({ params, name, label }: { params: ListParamsState; name: strin
 
 /** A ledger list's state in the URL and its server query; `defaultSort` applies while no column is chosen. */
 export function useLedger<R>(kind: LedgerKind, filterNames: string[], defaultSort = '') {
+  const t = useT();
   const params = useListParams();
   const { q, page, extra } = params;
   const sort = params.sort || defaultSort;
@@ -146,27 +148,12 @@ export function useLedger<R>(kind: LedgerKind, filterNames: string[], defaultSor
     queryFn: ({ signal }) => listCis<R>(kind, { ...query, page, pageSize: PAGE_SIZE }, signal),
     placeholderData: keepPreviousData,
   });
-  const th = (field: string, label: string) => (
-    <SortableTh field={field} sort={sort} onSort={params.setSort}>
-      {label}
-    </SortableTh>
-  );
+  /** Spread into LedgerTable: rows, sort state and the empty-list text. */
+  const table = { rows: result.data?.items, sort, onSort: params.setSort, empty: t('list.empty') };
   const footer = result.data && (
     <ListFooter total={result.data.total} page={page} pageSize={result.data.pageSize || PAGE_SIZE} onPage={params.setPage} />
   );
-  return { params, query, result, th, footer };
-}
-
-export function Empty({ cols, show }: { cols: number; show: boolean }) {
-  const t = useT();
-  if (!show) return null;
-  return (
-    <Table.Tr>
-      <Table.Td colSpan={cols} c="dimmed" ta="center" data-testid="list-empty">
-        {t('list.empty')}
-      </Table.Td>
-    </Table.Tr>
-  );
+  return { kind, params, query, result, table, footer };
 }
 
 export function Ledger({ children }: { children: ReactNode }) {
@@ -178,80 +165,112 @@ export function Ledger({ children }: { children: ReactNode }) {
   );
 }
 
-export const nowrap = { whiteSpace: 'nowrap' } as const;
-export const thNowrap = { th: nowrap } as const;
-
-export function SystemsLedger() {
-  const t = useT();
-  const fmt = useDateTime();
-  const { params, query, result, th, footer } = useLedger<SystemRow>('system', ['status', 'serviceLevel', 'environment', 'departmentId']);
+/**
+ * A ledger screen: tabs, title, toolbar (search, status, the given filters, export), the
+ * column-defined table and the pager. `table` replaces the column-defined table when given.
+ */
+export function LedgerPage<R extends { id: string }>({
+  ledger,
+  title,
+  testId,
+  minWidth = 900,
+  filters,
+  tableTestId,
+  styles = thNowrap,
+  columns = [],
+  table,
+  children,
+}: {
+  ledger: ReturnType<typeof useLedger<R>>;
+  title: string;
+  testId: string;
+  minWidth?: number;
+  filters?: ReactNode;
+  tableTestId?: string;
+  styles?: TableProps['styles'];
+  columns?: Column<R>[];
+  table?: ReactNode;
+  children?: ReactNode;
+}) {
+  const { kind, params, query, result, footer } = ledger;
   return (
     <Ledger>
       <ListPage
-        title={t('cmdb.ledger.systems')}
-        testId="cmdb-systems"
-        minWidth={900}
+        title={title}
+        testId={testId}
+        minWidth={minWidth}
         toolbar={
           <>
             <FilterInput value={params.q} onChange={params.setQ} />
             <StatusFilter params={params} />
-            <LevelFilter params={params} />
-            <EnvFilter params={params} />
-            <DepartmentFilter params={params} />
-            <ExportButtons kind="system" query={query} />
+            {filters}
+            <ExportButtons kind={kind} query={query} />
           </>
         }
         error={result.error}
         loading={result.isFetching}
-        table={
-          <Table striped highlightOnHover styles={thNowrap} data-testid="systems-table">
-            <Table.Thead>
-              <Table.Tr>
-                {th('name', t('cmdb.f.name'))}
-                {th('code', t('cmdb.f.code'))}
-                {th('serviceLevel', t('cmdb.col.level'))}
-                {th('department', t('cmdb.f.department'))}
-                {th('environment', t('cmdb.f.environment'))}
-                <Table.Th>{t('cmdb.f.vmCount')}</Table.Th>
-                {th('status', t('cmdb.f.status'))}
-                {th('updatedAt', t('cmdb.f.updatedAt'))}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {result.data?.items.map((s) => (
-                <Table.Tr key={s.id} data-row-id={s.id}>
-                  <Table.Td>
-                    <CiLink kind="system" id={s.id}>
-                      {s.name}
-                    </CiLink>
-                  </Table.Td>
-                  <Table.Td ff="monospace">{s.code ?? '—'}</Table.Td>
-                  <Table.Td>
-                    <LevelBadge level={s.serviceLevel} />
-                  </Table.Td>
-                  <Table.Td>{s.departmentName ?? '—'}</Table.Td>
-                  <Table.Td style={nowrap}>{t(`cmdb.env.${s.environment}`)}</Table.Td>
-                  <Table.Td ta="right">{num(s.vmCount)}</Table.Td>
-                  <Table.Td>
-                    <StatusBadge status={s.status} size="sm" />
-                  </Table.Td>
-                  <Table.Td style={nowrap}>{fmt(s.updatedAt)}</Table.Td>
-                </Table.Tr>
-              ))}
-              <Empty cols={8} show={result.data?.items.length === 0} />
-            </Table.Tbody>
-          </Table>
-        }
+        table={table ?? <LedgerTable {...ledger.table} styles={styles} data-testid={tableTestId} columns={columns} />}
         footer={footer}
       />
+      {children}
     </Ledger>
+  );
+}
+
+export const nowrap = { whiteSpace: 'nowrap' } as const;
+export const thNowrap = { th: nowrap } as const;
+
+/** Cell props shared by the ledgers' columns. */
+export const mono = { ff: 'monospace' } as const;
+export const nowrapTd = { style: nowrap } as const;
+export const monoNowrap = { ff: 'monospace', style: nowrap } as const;
+export const right = { ta: 'right' } as const;
+
+/** The status column (sortable unless told otherwise). */
+export function statusColumn<R extends { status: CiStatus }>(t: T, sortable = true): Column<R> {
+  return { key: 'status', header: t('cmdb.f.status'), sortKey: sortable ? 'status' : undefined, render: (r) => <StatusBadge status={r.status} size="sm" /> };
+}
+/** The site column, linked, sorted by site. */
+export function siteColumn<R extends { siteId: string; siteName?: string | null }>(t: T): Column<R> {
+  return { key: 'site', header: t('cmdb.f.site'), sortKey: 'site', render: (r) => <CiLink kind="site" id={r.siteId}>{r.siteName}</CiLink> };
+}
+
+export function SystemsLedger() {
+  const t = useT();
+  const fmt = useDateTime();
+  const ledger = useLedger<SystemRow>('system', ['status', 'serviceLevel', 'environment', 'departmentId']);
+  const { params } = ledger;
+  return (
+    <LedgerPage
+      ledger={ledger}
+      title={t('cmdb.ledger.systems')}
+      testId="cmdb-systems"
+      filters={
+        <>
+          <LevelFilter params={params} />
+          <EnvFilter params={params} />
+          <DepartmentFilter params={params} />
+        </>
+      }
+      tableTestId="systems-table"
+      columns={[
+        { key: 'name', header: t('cmdb.f.name'), sortKey: 'name', render: (s) => <CiLink kind="system" id={s.id}>{s.name}</CiLink> },
+        { key: 'code', header: t('cmdb.f.code'), sortKey: 'code', td: mono, render: (s) => s.code ?? '—' },
+        { key: 'level', header: t('cmdb.col.level'), sortKey: 'serviceLevel', render: (s) => <LevelBadge level={s.serviceLevel} /> },
+        { key: 'department', header: t('cmdb.f.department'), sortKey: 'department', render: (s) => s.departmentName ?? '—' },
+        { key: 'environment', header: t('cmdb.f.environment'), sortKey: 'environment', td: nowrapTd, render: (s) => t(`cmdb.env.${s.environment}`) },
+        { key: 'vmCount', header: t('cmdb.f.vmCount'), td: right, render: (s) => num(s.vmCount) },
+        statusColumn(t),
+        { key: 'updatedAt', header: t('cmdb.f.updatedAt'), sortKey: 'updatedAt', td: nowrapTd, render: (s) => fmt(s.updatedAt) },
+      ]}
+    />
   );
 }
 
 export function VmsLedger() {
   const t = useT();
   const infra = useInfraVisible();
-  const { params, query, result, th, footer } = useLedger<VmRow>('vm', [
+  const ledger = useLedger<VmRow>('vm', [
     'status',
     'serviceLevel',
     'environment',
@@ -262,160 +281,93 @@ export function VmsLedger() {
     'siteId',
     'powerState',
   ]);
+  const { params } = ledger;
   return (
-    <Ledger>
-      <ListPage
-        title={t('cmdb.ledger.vms')}
-        testId="cmdb-vms"
-        minWidth={1000}
-        toolbar={
-          <>
-            <FilterInput value={params.q} onChange={params.setQ} />
-            <StatusFilter params={params} />
-            <LevelFilter params={params} />
-            <EnvFilter params={params} />
-            <DepartmentFilter params={params} />
-            <RefChip params={params} name="systemId" label="cmdb.filter.bySystem" />
-            <RefChip params={params} name="hostId" label="cmdb.filter.byHost" />
-            <RefChip params={params} name="clusterId" label="cmdb.filter.byCluster" />
-            <RefChip params={params} name="siteId" label="cmdb.filter.bySite" />
-            <ExportButtons kind="vm" query={query} />
-          </>
-        }
-        error={result.error}
-        loading={result.isFetching}
-        table={
-          <Table striped highlightOnHover styles={thNowrap} data-testid="vms-table">
-            <Table.Thead>
-              <Table.Tr>
-                {th('name', t('cmdb.f.name'))}
-                {th('system', t('cmdb.f.system'))}
-                {th('serviceLevel', t('cmdb.col.level'))}
-                {th('host', t('cmdb.f.host'))}
-                <Table.Th>{t('cmdb.f.os')}</Table.Th>
-                {th('vcpu', t('cmdb.f.vcpu'))}
-                {th('memoryGib', t('cmdb.f.memoryGib'))}
-                {th('diskGib', t('cmdb.f.diskGib'))}
-                {th('status', t('cmdb.f.status'))}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {result.data?.items.map((v) => (
-                <Table.Tr key={v.id} data-row-id={v.id}>
-                  <Table.Td ff="monospace" style={nowrap}>
-                    <CiLink kind="vm" id={v.id}>
-                      {v.name}
-                    </CiLink>
-                  </Table.Td>
-                  <Table.Td>
-                    <CiLink kind="system" id={v.systemId}>
-                      {v.systemName}
-                    </CiLink>
-                    {v.departmentName && (
-                      <Text size="xs" c="dimmed">
-                        {v.departmentName}
-                      </Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    <LevelBadge level={v.effectiveServiceLevel} />
-                  </Table.Td>
-                  <Table.Td ff="monospace" style={nowrap}>
-                    <CiLink kind="host" id={v.hostId} enabled={!!infra}>
-                      {v.hostName ?? t('cmdb.rel.unplaced')}
-                    </CiLink>
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm">{v.os ?? '—'}</Text>
-                  </Table.Td>
-                  <Table.Td ta="right">{num(v.vcpu)}</Table.Td>
-                  <Table.Td ta="right">{num(v.memoryGib)}</Table.Td>
-                  <Table.Td ta="right">{num(v.diskGib)}</Table.Td>
-                  <Table.Td>
-                    <StatusBadge status={v.status} size="sm" />
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-              <Empty cols={9} show={result.data?.items.length === 0} />
-            </Table.Tbody>
-          </Table>
-        }
-        footer={footer}
-      />
-    </Ledger>
+    <LedgerPage
+      ledger={ledger}
+      title={t('cmdb.ledger.vms')}
+      testId="cmdb-vms"
+      minWidth={1000}
+      filters={
+        <>
+          <LevelFilter params={params} />
+          <EnvFilter params={params} />
+          <DepartmentFilter params={params} />
+          <RefChip params={params} name="systemId" label="cmdb.filter.bySystem" />
+          <RefChip params={params} name="hostId" label="cmdb.filter.byHost" />
+          <RefChip params={params} name="clusterId" label="cmdb.filter.byCluster" />
+          <RefChip params={params} name="siteId" label="cmdb.filter.bySite" />
+        </>
+      }
+      tableTestId="vms-table"
+      columns={[
+        { key: 'name', header: t('cmdb.f.name'), sortKey: 'name', td: monoNowrap, render: (v) => <CiLink kind="vm" id={v.id}>{v.name}</CiLink> },
+        {
+          key: 'system',
+          header: t('cmdb.f.system'),
+          sortKey: 'system',
+          render: (v) => (
+            <>
+              <CiLink kind="system" id={v.systemId}>
+                {v.systemName}
+              </CiLink>
+              {v.departmentName && (
+                <Text size="xs" c="dimmed">
+                  {v.departmentName}
+                </Text>
+              )}
+            </>
+          ),
+        },
+        { key: 'level', header: t('cmdb.col.level'), sortKey: 'serviceLevel', render: (v) => <LevelBadge level={v.effectiveServiceLevel} /> },
+        {
+          key: 'host',
+          header: t('cmdb.f.host'),
+          sortKey: 'host',
+          td: monoNowrap,
+          render: (v) => (
+            <CiLink kind="host" id={v.hostId} enabled={!!infra}>
+              {v.hostName ?? t('cmdb.rel.unplaced')}
+            </CiLink>
+          ),
+        },
+        { key: 'os', header: t('cmdb.f.os'), render: (v) => <Text size="sm">{v.os ?? '—'}</Text> },
+        { key: 'vcpu', header: t('cmdb.f.vcpu'), sortKey: 'vcpu', td: right, render: (v) => num(v.vcpu) },
+        { key: 'memoryGib', header: t('cmdb.f.memoryGib'), sortKey: 'memoryGib', td: right, render: (v) => num(v.memoryGib) },
+        { key: 'diskGib', header: t('cmdb.f.diskGib'), sortKey: 'diskGib', td: right, render: (v) => num(v.diskGib) },
+        statusColumn(t),
+      ]}
+    />
   );
 }
 
 export function HostsLedger() {
   const t = useT();
-  const { params, query, result, th, footer } = useLedger<HostRow>('host', ['status', 'siteId', 'clusterId']);
+  const ledger = useLedger<HostRow>('host', ['status', 'siteId', 'clusterId']);
+  const { params } = ledger;
   return (
-    <Ledger>
-      <ListPage
-        title={t('cmdb.ledger.hosts')}
-        testId="cmdb-hosts"
-        minWidth={900}
-        toolbar={
-          <>
-            <FilterInput value={params.q} onChange={params.setQ} />
-            <StatusFilter params={params} />
-            <RefChip params={params} name="clusterId" label="cmdb.filter.byCluster" />
-            <RefChip params={params} name="siteId" label="cmdb.filter.bySite" />
-            <ExportButtons kind="host" query={query} />
-          </>
-        }
-        error={result.error}
-        loading={result.isFetching}
-        table={
-          <Table striped highlightOnHover styles={thNowrap} data-testid="hosts-table">
-            <Table.Thead>
-              <Table.Tr>
-                {th('name', t('cmdb.f.name'))}
-                {th('site', t('cmdb.f.site'))}
-                {th('cluster', t('cmdb.f.cluster'))}
-                <Table.Th>{t('cmdb.f.ip')}</Table.Th>
-                <Table.Th>{t('cmdb.f.os')}</Table.Th>
-                {th('cpuCores', t('cmdb.f.cpuCores'))}
-                {th('memoryGib', t('cmdb.f.memoryGib'))}
-                {th('status', t('cmdb.f.status'))}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {result.data?.items.map((h) => (
-                <Table.Tr key={h.id} data-row-id={h.id}>
-                  <Table.Td ff="monospace" style={nowrap}>
-                    <CiLink kind="host" id={h.id}>
-                      {h.name}
-                    </CiLink>
-                  </Table.Td>
-                  <Table.Td>
-                    <CiLink kind="site" id={h.siteId}>
-                      {h.siteName}
-                    </CiLink>
-                  </Table.Td>
-                  <Table.Td ff="monospace">
-                    <CiLink kind="cluster" id={h.clusterId}>
-                      {h.clusterName ?? '—'}
-                    </CiLink>
-                  </Table.Td>
-                  <Table.Td ff="monospace">{h.ip ?? '—'}</Table.Td>
-                  <Table.Td>
-                    <Text size="sm">{h.os ?? '—'}</Text>
-                  </Table.Td>
-                  <Table.Td ta="right">{num(h.cpuCores)}</Table.Td>
-                  <Table.Td ta="right">{num(h.memoryGib)}</Table.Td>
-                  <Table.Td>
-                    <StatusBadge status={h.status} size="sm" />
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-              <Empty cols={8} show={result.data?.items.length === 0} />
-            </Table.Tbody>
-          </Table>
-        }
-        footer={footer}
-      />
-    </Ledger>
+    <LedgerPage
+      ledger={ledger}
+      title={t('cmdb.ledger.hosts')}
+      testId="cmdb-hosts"
+      filters={
+        <>
+          <RefChip params={params} name="clusterId" label="cmdb.filter.byCluster" />
+          <RefChip params={params} name="siteId" label="cmdb.filter.bySite" />
+        </>
+      }
+      tableTestId="hosts-table"
+      columns={[
+        { key: 'name', header: t('cmdb.f.name'), sortKey: 'name', td: monoNowrap, render: (h) => <CiLink kind="host" id={h.id}>{h.name}</CiLink> },
+        siteColumn(t),
+        { key: 'cluster', header: t('cmdb.f.cluster'), sortKey: 'cluster', td: mono, render: (h) => <CiLink kind="cluster" id={h.clusterId}>{h.clusterName ?? '—'}</CiLink> },
+        { key: 'ip', header: t('cmdb.f.ip'), td: mono, render: (h) => h.ip ?? '—' },
+        { key: 'os', header: t('cmdb.f.os'), render: (h) => <Text size="sm">{h.os ?? '—'}</Text> },
+        { key: 'cpuCores', header: t('cmdb.f.cpuCores'), sortKey: 'cpuCores', td: right, render: (h) => num(h.cpuCores) },
+        { key: 'memoryGib', header: t('cmdb.f.memoryGib'), sortKey: 'memoryGib', td: right, render: (h) => num(h.memoryGib) },
+        statusColumn(t),
+      ]}
+    />
   );
 }
 
@@ -426,7 +378,7 @@ export function SitesClustersView() {
     queryKey: ['cmdb', 'site', 'list', 'all'],
     queryFn: ({ signal }) => listCis<SiteRow>('site', { pageSize: 100, sort: 'code' }, signal),
   });
-  const { params, query, result, th, footer } = useLedger<ClusterRow>('cluster', ['status', 'siteId']);
+  const { params, query, result, table, footer } = useLedger<ClusterRow>('cluster', ['status', 'siteId']);
   const siteOptions = (sites.data?.items ?? []).map((s) => ({ value: s.id, label: s.name }));
   return (
     <Ledger>
@@ -439,34 +391,18 @@ export function SitesClustersView() {
           <ExportButtons kind="site" query={{}} />
         </Group>
         <Table.ScrollContainer minWidth={640}>
-          <Table striped data-testid="sites-table">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('cmdb.f.name')}</Table.Th>
-                <Table.Th>{t('cmdb.f.code')}</Table.Th>
-                <Table.Th>{t('cmdb.f.role')}</Table.Th>
-                <Table.Th>{t('cmdb.f.address')}</Table.Th>
-                <Table.Th>{t('cmdb.f.status')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {sites.data?.items.map((s) => (
-                <Table.Tr key={s.id} data-row-id={s.id}>
-                  <Table.Td>
-                    <CiLink kind="site" id={s.id}>
-                      {s.name}
-                    </CiLink>
-                  </Table.Td>
-                  <Table.Td ff="monospace">{s.code}</Table.Td>
-                  <Table.Td>{dictOr(t, `cmdb.siteRole.${s.role}`, s.role)}</Table.Td>
-                  <Table.Td>{s.address ?? '—'}</Table.Td>
-                  <Table.Td>
-                    <StatusBadge status={s.status} size="sm" />
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+          <LedgerTable
+            rows={sites.data?.items}
+            highlightOnHover={false}
+            data-testid="sites-table"
+            columns={[
+              { key: 'name', header: t('cmdb.f.name'), render: (s) => <CiLink kind="site" id={s.id}>{s.name}</CiLink> },
+              { key: 'code', header: t('cmdb.f.code'), td: mono, render: (s) => s.code },
+              { key: 'role', header: t('cmdb.f.role'), render: (s) => dictOr(t, `cmdb.siteRole.${s.role}`, s.role) },
+              { key: 'address', header: t('cmdb.f.address'), render: (s) => s.address ?? '—' },
+              statusColumn(t, false),
+            ]}
+          />
         </Table.ScrollContainer>
         <ListPage
           title={t('cmdb.kind.cluster')}
@@ -483,39 +419,18 @@ export function SitesClustersView() {
           error={result.error ?? sites.error}
           loading={result.isFetching}
           table={
-            <Table striped highlightOnHover styles={thNowrap} data-testid="clusters-table">
-              <Table.Thead>
-                <Table.Tr>
-                  {th('name', t('cmdb.f.name'))}
-                  {th('site', t('cmdb.f.site'))}
-                  <Table.Th>{t('cmdb.f.haEnabled')}</Table.Th>
-                  <Table.Th>{t('cmdb.f.drsEnabled')}</Table.Th>
-                  {th('status', t('cmdb.f.status'))}
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {result.data?.items.map((c) => (
-                  <Table.Tr key={c.id} data-row-id={c.id}>
-                    <Table.Td ff="monospace">
-                      <CiLink kind="cluster" id={c.id}>
-                        {c.name}
-                      </CiLink>
-                    </Table.Td>
-                    <Table.Td>
-                      <CiLink kind="site" id={c.siteId}>
-                        {c.siteName}
-                      </CiLink>
-                    </Table.Td>
-                    <Table.Td>{c.haEnabled ? 'ON' : 'OFF'}</Table.Td>
-                    <Table.Td>{c.drsEnabled ? 'ON' : 'OFF'}</Table.Td>
-                    <Table.Td>
-                      <StatusBadge status={c.status} size="sm" />
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-                <Empty cols={5} show={result.data?.items.length === 0} />
-              </Table.Tbody>
-            </Table>
+            <LedgerTable
+              {...table}
+              styles={thNowrap}
+              data-testid="clusters-table"
+              columns={[
+                { key: 'name', header: t('cmdb.f.name'), sortKey: 'name', td: mono, render: (c) => <CiLink kind="cluster" id={c.id}>{c.name}</CiLink> },
+                siteColumn(t),
+                { key: 'ha', header: t('cmdb.f.haEnabled'), render: (c) => (c.haEnabled ? 'ON' : 'OFF') },
+                { key: 'drs', header: t('cmdb.f.drsEnabled'), render: (c) => (c.drsEnabled ? 'ON' : 'OFF') },
+                statusColumn(t),
+              ]}
+            />
           }
           footer={footer}
         />

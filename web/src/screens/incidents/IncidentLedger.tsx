@@ -5,14 +5,15 @@ import { Link } from 'react-router-dom';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { FilterInput } from '../../components/FilterInput';
 import { ListFooter } from '../../components/ListFooter';
+import { type Column, LedgerTable } from '../../components/LedgerTable';
 import { ListPage } from '../../components/ListPage';
-import { SortableTh } from '../../components/SortableTh';
 import { PAGE_SIZE, type ListParamsState, useListParams } from '../../components/useListParams';
 import { useDateTime, useLang } from '../../i18n';
 import { hasPermission, useUser } from '../../session';
 import { bi, OverdueBadge, PriorityBadge, StateBadge } from './common';
 import { type IT, labelOf, useIT } from './i18n';
 import {
+  type Bilingual,
   getIncidentProcess,
   getStocktake,
   INCIDENT_CLASSES,
@@ -62,6 +63,22 @@ export function ExportLinks({ href }: { href: (f: 'xlsx' | 'csv') => string }) {
       </Button>
     </Group>
   );
+}
+
+const nowrapTd = { style: { whiteSpace: 'nowrap' } } as const;
+
+/** Columns the incident and problem ledgers share: receipt number (linked), registration time, state and priority. */
+export function receiptColumn<R extends { id: string; receiptNo: string }>(header: string, link: (row: R) => ReactNode): Column<R> {
+  return { key: 'receiptNo', header, sortKey: 'receiptNo', td: nowrapTd, render: link };
+}
+export function registeredColumn<R extends { registeredAt: string }>(header: string, fmt: (d: string) => string): Column<R> {
+  return { key: 'registeredAt', header, sortKey: 'registeredAt', td: nowrapTd, render: (r) => <Text size="sm">{fmt(r.registeredAt)}</Text> };
+}
+export function stateAndPriorityColumns<R extends { state: string; stateLabel: Bilingual; priority: string | null | undefined }>(t: IT): Column<R>[] {
+  return [
+    { key: 'state', header: t('inc.state'), sortKey: 'state', render: (r) => <StateBadge state={r.state} label={r.stateLabel} /> },
+    { key: 'priority', header: t('inc.priority'), sortKey: 'priority', render: (r) => <PriorityBadge priority={r.priority} /> },
+  ];
 }
 
 export const classLabel = (t: IT, c: string) => labelOf(t, `inc.cls.${c}`, c);
@@ -170,11 +187,6 @@ export function IncidentLedger() {
     placeholderData: keepPreviousData,
   });
   const proc = useQuery({ queryKey: ['incidents', 'process'], queryFn: ({ signal }) => getIncidentProcess(signal), staleTime: Number.POSITIVE_INFINITY });
-  const th = (field: string, label: string) => (
-    <SortableTh field={field} sort={sort} onSort={params.setSort}>
-      {label}
-    </SortableTh>
-  );
   const canManage = hasPermission(user, 'incident.manage');
   return (
     <Stack gap="md">
@@ -208,58 +220,47 @@ export function IncidentLedger() {
         error={list.error}
         loading={list.isFetching}
         table={
-          <Table striped highlightOnHover data-testid="incidents-table">
-            <Table.Thead>
-              <Table.Tr>
-                {th('receiptNo', t('inc.receiptNo'))}
-                {th('registeredAt', t('inc.registeredAt'))}
-                {th('class', t('inc.class'))}
-                {th('title', t('inc.titleField'))}
-                {th('state', t('inc.state'))}
-                {th('priority', t('inc.priority'))}
-                {th('nextReportDueAt', t('inc.nextReportDueAt'))}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {list.data?.items.map((r) => (
-                <Table.Tr key={r.id} data-row-id={r.id} data-testid="incident-row">
-                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                    <IncidentLink row={r} />
-                  </Table.Td>
-                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                    <Text size="sm">{fmt(r.registeredAt)}</Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Badge variant="outline" color={r.class === 'trouble' ? 'red' : r.class === 'qa' ? 'cyan' : 'violet'} tt="none">
-                      {classLabel(t, r.class)}
-                    </Badge>
-                  </Table.Td>
-                  <Table.Td>
-                    <Group gap={6} wrap="wrap">
-                      <Text size="sm">{r.title}</Text>
-                      <OverdueBadge show={r.overdue} />
-                    </Group>
-                  </Table.Td>
-                  <Table.Td>
-                    <StateBadge state={r.state} label={r.stateLabel} />
-                  </Table.Td>
-                  <Table.Td>
-                    <PriorityBadge priority={r.priority} />
-                  </Table.Td>
-                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                    <Text size="sm">{r.nextReportDueAt && !r.finalReportedAt && r.state !== 'closed' ? fmt(r.nextReportDueAt) : '—'}</Text>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-              {list.data && list.data.items.length === 0 && (
-                <Table.Tr>
-                  <Table.Td colSpan={7} c="dimmed" ta="center" data-testid="list-empty">
-                    {labelOf(t, 'inc.dash.none', '')}
-                  </Table.Td>
-                </Table.Tr>
-              )}
-            </Table.Tbody>
-          </Table>
+          <LedgerTable
+            rows={list.data?.items}
+            sort={sort}
+            onSort={params.setSort}
+            empty={labelOf(t, 'inc.dash.none', '')}
+            rowProps={() => ({ 'data-testid': 'incident-row' })}
+            data-testid="incidents-table"
+            columns={[
+              receiptColumn<IncidentRow>(t('inc.receiptNo'), (r) => <IncidentLink row={r} />),
+              registeredColumn(t('inc.registeredAt'), fmt),
+              {
+                key: 'class',
+                header: t('inc.class'),
+                sortKey: 'class',
+                render: (r) => (
+                  <Badge variant="outline" color={r.class === 'trouble' ? 'red' : r.class === 'qa' ? 'cyan' : 'violet'} tt="none">
+                    {classLabel(t, r.class)}
+                  </Badge>
+                ),
+              },
+              {
+                key: 'title',
+                header: t('inc.titleField'),
+                sortKey: 'title',
+                render: (r) => (
+                  <Group gap={6} wrap="wrap">
+                    <Text size="sm">{r.title}</Text>
+                    <OverdueBadge show={r.overdue} />
+                  </Group>
+                ),
+              },
+              ...stateAndPriorityColumns<IncidentRow>(t),
+              {
+                key: 'nextReportDueAt',
+                header: t('inc.nextReportDueAt'),
+                sortKey: 'nextReportDueAt',
+                td: nowrapTd,
+                render: (r) => <Text size="sm">{r.nextReportDueAt && !r.finalReportedAt && r.state !== 'closed' ? fmt(r.nextReportDueAt) : '—'}</Text>,
+              },
+            ]}
+          />
         }
         footer={list.data && <ListFooter total={list.data.total} page={page} pageSize={list.data.pageSize || PAGE_SIZE} onPage={params.setPage} />}
       />

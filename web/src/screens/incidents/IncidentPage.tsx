@@ -16,12 +16,11 @@ import {
   Deadline,
   Flash,
   FlowBar,
-  MailList,
   OverdueBadge,
   PriorityBadge,
-  ProcessTimeline,
   Section,
   StateBadge,
+  TimelineAndMails,
 } from './common';
 import { type IKey, labelOf, useIT } from './i18n';
 import { classLabel } from './IncidentLedger';
@@ -628,15 +627,7 @@ export function IncidentPage() {
               </Section>
             )}
 
-            <Section title={t('inc.timeline')} testId="incident-timeline">
-              <ProcessTimeline entries={i.timeline} states={states} labels={labels} />
-            </Section>
-
-            {hasPermission(user, 'mail.read') && (
-              <Section title={t('inc.mails')} testId="incident-mails">
-                <MailList mails={i.mails} />
-              </Section>
-            )}
+            <TimelineAndMails testIdPrefix="incident" entries={i.timeline} states={states} labels={labels} mails={i.mails} />
           </Stack>
         </Grid.Col>
       </Grid>

@@ -4,6 +4,7 @@ import { type ReactNode, useEffect, useState } from 'react';
 import { ApiError } from '../../api';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useDateTime, useLang } from '../../i18n';
+import { hasPermission, useUser } from '../../session';
 import type { AllowedAction, Bilingual, HistoryEntry, MailView } from './incidentsApi';
 import { jstLocalToIso } from './incidentsApi';
 import { type IKey, type IT, labelOf, useIT } from './i18n';
@@ -448,5 +449,35 @@ export function Flash({ message, onClose }: { message: string | null; onClose: (
     <Alert color="green" variant="light" withCloseButton onClose={onClose} data-testid="flash">
       {message}
     </Alert>
+  );
+}
+
+/** The end of a record page: its process timeline and, for those who may read mail, its mails. */
+export function TimelineAndMails({
+  testIdPrefix,
+  entries,
+  states,
+  labels,
+  mails,
+}: {
+  testIdPrefix: string;
+  entries: HistoryEntry[];
+  states: Record<string, Bilingual>;
+  labels: Record<string, Bilingual>;
+  mails: MailView[];
+}) {
+  const t = useIT();
+  const user = useUser();
+  return (
+    <>
+      <Section title={t('inc.timeline')} testId={`${testIdPrefix}-timeline`}>
+        <ProcessTimeline entries={entries} states={states} labels={labels} />
+      </Section>
+      {hasPermission(user, 'mail.read') && (
+        <Section title={t('inc.mails')} testId={`${testIdPrefix}-mails`}>
+          <MailList mails={mails} />
+        </Section>
+      )}
+    </>
   );
 }

@@ -7,16 +7,16 @@ import { ApiError, api, type Page } from '../../api';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { FilterInput } from '../../components/FilterInput';
 import { ListFooter } from '../../components/ListFooter';
+import { LedgerTable } from '../../components/LedgerTable';
 import { ListPage } from '../../components/ListPage';
 import { PageLoader } from '../../components/PageLoader';
-import { SortableTh } from '../../components/SortableTh';
 import { PAGE_SIZE, useListParams } from '../../components/useListParams';
 import { useDateTime, useLang } from '../../i18n';
 import { hasPermission, useUser } from '../../session';
 import { NotFoundScreen } from '../NotFoundScreen';
-import { ActionButtons, ActionModal, bi, Flash, FlowBar, MailList, PriorityBadge, ProcessTimeline, Section, StateBadge } from '../incidents/common';
+import { ActionButtons, ActionModal, bi, Flash, FlowBar, PriorityBadge, Section, StateBadge, TimelineAndMails } from '../incidents/common';
 import { type IKey, labelOf, useIT } from '../incidents/i18n';
-import { classLabel, ExportLinks, ParamCheck, ParamSelect } from '../incidents/IncidentLedger';
+import { classLabel, ExportLinks, ParamCheck, ParamSelect, receiptColumn, registeredColumn, stateAndPriorityColumns } from '../incidents/IncidentLedger';
 import {
   type AllowedAction,
   actOnProblem,
@@ -49,6 +49,25 @@ function Tabs() {
   );
 }
 
+/** A problem's due date, in red with a badge once past (and not closed). */
+function DueAt({ dueAt, closed }: { dueAt: string | null | undefined; closed: boolean }) {
+  const t = useIT();
+  const fmt = useDateTime();
+  const overdue = !!dueAt && !closed && new Date(dueAt) < new Date();
+  return (
+    <Group gap={4} wrap="nowrap">
+      <Text size="sm" c={overdue ? 'red.8' : undefined} fw={overdue ? 700 : undefined}>
+        {dueAt ? fmt(dueAt) : '—'}
+      </Text>
+      {overdue && (
+        <Badge color="red" size="sm" tt="none" data-testid="overdue-badge">
+          {t('inc.overdue')}
+        </Badge>
+      )}
+    </Group>
+  );
+}
+
 function ProblemLedger() {
   const t = useIT();
   const fmt = useDateTime();
@@ -64,11 +83,6 @@ function ProblemLedger() {
     placeholderData: keepPreviousData,
   });
   const proc = useQuery({ queryKey: ['problems', 'process'], queryFn: ({ signal }) => getProblemProcess(signal), staleTime: Number.POSITIVE_INFINITY });
-  const th = (field: string, label: string) => (
-    <SortableTh field={field} sort={sort} onSort={params.setSort}>
-      {label}
-    </SortableTh>
-  );
   return (
     <Stack gap="sm">
       <Tabs />
@@ -94,74 +108,40 @@ function ProblemLedger() {
         error={list.error}
         loading={list.isFetching}
         table={
-          <Table striped highlightOnHover data-testid="problems-table">
-            <Table.Thead>
-              <Table.Tr>
-                {th('receiptNo', t('prb.receiptNo'))}
-                {th('registeredAt', t('prb.registeredAt'))}
-                <Table.Th>{t('prb.source')}</Table.Th>
-                {th('title', t('inc.titleField'))}
-                {th('state', t('inc.state'))}
-                {th('priority', t('inc.priority'))}
-                {th('dueAt', t('prb.dueAt'))}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {list.data?.items.map((p) => {
-                const overdue = !!p.dueAt && p.state !== 'closed' && new Date(p.dueAt) < new Date();
-                return (
-                  <Table.Tr key={p.id} data-testid="problem-row">
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                      <Anchor component={Link} to={`/problems/${p.id}`} ff="monospace" size="sm" data-testid="problem-link">
-                        {p.receiptNo}
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                      <Text size="sm">{fmt(p.registeredAt)}</Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm">{t(`prb.src.${p.source}`)}</Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Group gap={6}>
-                        <Text size="sm">{p.title}</Text>
-                        {p.critical && (
-                          <Badge color="red" size="sm" tt="none">
-                            {t('prb.critical')}
-                          </Badge>
-                        )}
-                      </Group>
-                    </Table.Td>
-                    <Table.Td>
-                      <StateBadge state={p.state} label={p.stateLabel} />
-                    </Table.Td>
-                    <Table.Td>
-                      <PriorityBadge priority={p.priority} />
-                    </Table.Td>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                      <Group gap={4} wrap="nowrap">
-                        <Text size="sm" c={overdue ? 'red.8' : undefined} fw={overdue ? 700 : undefined}>
-                          {p.dueAt ? fmt(p.dueAt) : '—'}
-                        </Text>
-                        {overdue && (
-                          <Badge color="red" size="sm" tt="none" data-testid="overdue-badge">
-                            {t('inc.overdue')}
-                          </Badge>
-                        )}
-                      </Group>
-                    </Table.Td>
-                  </Table.Tr>
-                );
-              })}
-              {list.data && list.data.items.length === 0 && (
-                <Table.Tr>
-                  <Table.Td colSpan={7} c="dimmed" ta="center" data-testid="list-empty">
-                    {t('inc.dash.none')}
-                  </Table.Td>
-                </Table.Tr>
-              )}
-            </Table.Tbody>
-          </Table>
+          <LedgerTable
+            rows={list.data?.items}
+            sort={sort}
+            onSort={params.setSort}
+            empty={t('inc.dash.none')}
+            rowProps={() => ({ 'data-testid': 'problem-row' })}
+            data-testid="problems-table"
+            columns={[
+              receiptColumn(t('prb.receiptNo'), (p) => (
+                <Anchor component={Link} to={`/problems/${p.id}`} ff="monospace" size="sm" data-testid="problem-link">
+                  {p.receiptNo}
+                </Anchor>
+              )),
+              registeredColumn(t('prb.registeredAt'), fmt),
+              { key: 'source', header: t('prb.source'), render: (p) => <Text size="sm">{t(`prb.src.${p.source}`)}</Text> },
+              {
+                key: 'title',
+                header: t('inc.titleField'),
+                sortKey: 'title',
+                render: (p) => (
+                  <Group gap={6}>
+                    <Text size="sm">{p.title}</Text>
+                    {p.critical && (
+                      <Badge color="red" size="sm" tt="none">
+                        {t('prb.critical')}
+                      </Badge>
+                    )}
+                  </Group>
+                ),
+              },
+              ...stateAndPriorityColumns(t),
+              { key: 'dueAt', header: t('prb.dueAt'), sortKey: 'dueAt', td: { style: { whiteSpace: 'nowrap' } }, render: (p) => <DueAt dueAt={p.dueAt} closed={p.state === 'closed'} /> },
+            ]}
+          />
         }
         footer={list.data && <ListFooter total={list.data.total} page={page} pageSize={list.data.pageSize || PAGE_SIZE} onPage={params.setPage} />}
       />
@@ -438,14 +418,7 @@ function ProblemPage() {
                 </Stack>
               )}
             </Section>
-            <Section title={t('inc.timeline')} testId="problem-timeline">
-              <ProcessTimeline entries={p.timeline} states={states} labels={labels} />
-            </Section>
-            {hasPermission(user, 'mail.read') && (
-              <Section title={t('inc.mails')} testId="problem-mails">
-                <MailList mails={p.mails} />
-              </Section>
-            )}
+            <TimelineAndMails testIdPrefix="problem" entries={p.timeline} states={states} labels={labels} mails={p.mails} />
           </Stack>
         </Grid.Col>
       </Grid>
