@@ -1,15 +1,11 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { and, asc, eq, ne } from 'drizzle-orm';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cmdbHosts, cmdbSystems, cmdbVms, loadDemoEstate } from '../src/cmdb/index.ts';
-import { testDatabase } from '../src/db/testing.ts';
-import { loadDemoOrganisation } from '../src/demo/index.ts';
-import { buildApp, WEB_DIST } from '../src/http/app.ts';
+import { cmdbHosts, cmdbSystems, cmdbVms } from '../src/cmdb/index.ts';
 import { createIamService, systemActor } from '../src/iam/index.ts';
-import { FakeClock } from '../src/kernel/clock.ts';
-import { CHROMIUM, launchBrowser, SHOTS } from './browser.ts';
+import { E2E_PASSWORD as PASSWORD, type E2eApp, startE2eApp } from './app.ts';
+import { SHOTS } from './browser.ts';
 
 /**
  * インシデント管理 in the browser: one High trouble on an ESXi host walked from registration to close
@@ -18,10 +14,8 @@ import { CHROMIUM, launchBrowser, SHOTS } from './browser.ts';
  * supervisor approves it; the operator recovers and closes provisionally; the manager cannot close
  * before a problem is opened, then closes. The affected department's owner sees it; another's does not.
  */
-const PASSWORD = 'e2e-demo-password';
-let browser: Browser;
+let e: E2eApp;
 let base: string;
-let close: () => Promise<void>;
 let host: { id: string; name: string };
 /** A VM of the owner's department on that host. */
 let ownerVm: string;
@@ -30,14 +24,11 @@ let foreignOwner: string;
 let incidentId = '';
 
 beforeAll(async () => {
-  expect(existsSync(CHROMIUM), `${CHROMIUM} missing: run npm test (it installs Debian's chromium)`).toBe(true);
-  expect(existsSync(join(WEB_DIST, 'index.html')), 'web/dist missing: npm run build:web').toBe(true);
-  const database = await testDatabase();
-  // Tuesday 2026-11-24 10:00 JST: business hours.
-  const clock = new FakeClock('2026-11-24T01:00:00Z');
-  const org = await loadDemoOrganisation(database.db, clock, { password: PASSWORD });
+  // Tuesday 2026-11-24 10:00 JST (the helper's clock): business hours.
+  e = await startE2eApp();
+  base = e.base;
+  const { database, clock, org } = e;
   const prefecture = org.departments.filter((d) => d.kind === 'prefecture');
-  await loadDemoEstate(database.db, clock, { departments: prefecture });
   const owner = org.departments.find((d) => d.code === 'DOB-DOR')!;
   // The first host (by name) carrying an active VM of the owner's department.
   const rows = await database.db
@@ -66,31 +57,12 @@ beforeAll(async () => {
     password: PASSWORD,
     roles: ['system_owner'],
   });
-  const app = await buildApp({
-    db: database.db,
-    dbKind: database.kind,
-    clock,
-    config: { session: { idleMinutes: 30, absoluteHours: 10 }, secureCookies: 'auto', trustProxy: false, logLevel: 'silent' },
-    logger: false,
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  browser = await launchBrowser();
-  close = async () => {
-    await browser.close();
-    await app.close();
-    await database.close();
-  };
 });
-afterAll(() => close?.());
+afterAll(() => e?.close());
 
 async function login(who: string, width = 1280, height = 800): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width, height }, locale: 'ja-JP' });
-  await page.goto(`${base}/`);
-  await page.getByTestId('login-id').fill(who);
-  await page.getByTestId('login-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('home').waitFor();
+  const page = await e.browser.newPage({ viewport: { width, height }, locale: 'ja-JP' });
+  await e.login(page, who);
   return page;
 }
 
