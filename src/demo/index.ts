@@ -19,9 +19,11 @@ export async function loadDemo(db: Db, clock: Clock, opts: DemoOptions = {}): Pr
   const owners = org.departments.filter((d) => d.kind === 'prefecture');
   const e = await loadDemoEstate(db, clock, { departments: owners, scale: opts.scale ?? 1 });
   await (await import('../incidents/demo.ts')).loadDemoIncidents(db, clock, { departments: owners });
+  const mon = await (await import('../monitoring/demo.ts')).loadDemoMonitoring(db, clock);
   const summary = [
     `${org.departments.length} departments, ${org.people} people`,
     `Estate: ${e.sites} sites, ${e.clusters} clusters, ${e.hosts} ESXi hosts, ${e.storage} storage, ${e.networkDevices} network devices, ${e.systems} systems, ${e.vms} VMs, ${e.contacts} contacts`,
+    `Monitoring: ${mon.targets} targets, ${mon.items} items, ${mon.alerts} alerts, ${mon.suppressions} suppression requests`,
     formatDemoLogins(org.logins),
   ].join('\n');
   return { org, estate: e, summary };

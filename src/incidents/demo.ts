@@ -1,9 +1,7 @@
-import { and, asc, eq, inArray, isNotNull, ne } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, ne } from 'drizzle-orm';
 import { cmdbHosts, cmdbVms } from '../cmdb/index.ts';
 import type { Db } from '../db/connection.ts';
-import type { Actor } from '../iam/actor.ts';
-import type { Role } from '../iam/roles.ts';
-import { people, roleAssignments } from '../iam/schema.ts';
+import { actorsByLogin } from '../iam/index.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { createProblemService } from '../problems/index.ts';
 import { createIncidentService } from './service.ts';
@@ -34,21 +32,11 @@ export async function loadDemoIncidents(db: Db, clock: Clock, opts: { department
   const inc = createIncidentService({ db, clock: demoClock });
   const prb = createProblemService({ db, clock: demoClock });
 
-  const rows = await db
-    .select({ id: people.id, login: people.login, displayName: people.displayName, departmentId: people.departmentId, role: roleAssignments.role })
-    .from(people)
-    .innerJoin(roleAssignments, eq(roleAssignments.personId, people.id))
-    .where(inArray(people.login, ['operator', 'manager', 'supervisor', 'owner']));
-  const actor = (login: string): Actor => {
-    const mine = rows.filter((r) => r.login === login);
-    if (!mine.length) throw new Error(`demo person ${login} missing: load the demo organisation first`);
-    const p = mine[0]!;
-    return { kind: 'person', personId: p.id, label: `${p.displayName} (${p.login})`, roles: mine.map((r) => r.role as Role), departmentId: p.departmentId };
-  };
+  const actor = await actorsByLogin(db, ['operator', 'manager', 'supervisor', 'owner']);
   const op = actor('operator');
   const mgr = actor('manager');
   const sup = actor('supervisor');
-  const ownerDept = rows.find((r) => r.login === 'owner')?.departmentId ?? opts.departments?.[0]?.id;
+  const ownerDept = actor('owner').departmentId ?? opts.departments?.[0]?.id;
 
   // CIs: the first host (by name) carrying active VMs of systems, and a VM on another host.
   const vmsOnHosts = await db

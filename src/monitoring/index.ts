@@ -54,3 +54,19 @@ export {
   suppressionProcess,
 } from './suppression.ts';
 export { createMonitoringRuntime, type MonitoringRuntime, type MonitoringRuntimeDeps, productionChecks } from './runtime.ts';
+export {
+  BOARD_GROUPS,
+  BOARD_STATES,
+  type Board,
+  type BoardCounts,
+  type BoardGroup,
+  type BoardGroupRow,
+  type BoardItem,
+  type BoardItemDetail,
+  type BoardState,
+  createStatusBoard,
+  HISTORY_MAX_POINTS,
+  type HistoryPoint,
+  type StatusBoard,
+} from './board.ts';
+export { type DemoMonitoringSummary, loadDemoMonitoring } from './demo.ts';

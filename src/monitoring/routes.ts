@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { sessionOf } from '../http/session.ts';
 import { sendLedger } from '../incidents/routes.ts';
+import { boardItemsQuery, boardQuery, historyQuery } from './board.ts';
 import { alertActionInput, alertListQuery, alertProcess } from './alerts.ts';
 import type { MonitoringService } from './service.ts';
 import { settingChangeInput, settingsListQuery } from './settings.ts';
@@ -47,8 +48,22 @@ export function monitoringRoutes(app: FastifyInstance, deps: { monitoring: Monit
     return { response: 'success', ...result, total: req.body.data.length };
   });
 
-  // 監視対応台帳 (MON-4, MON-5)
   const m = deps.monitoring;
+  // The live status board (roll-up by site/cluster/host/system/level), item pages and their history.
+  r.get('/api/monitoring/board', { schema: { tags, summary: '監視状況ボード（拠点・クラスタ・ホスト・システム・レベル別）/ Status board', querystring: boardQuery } }, async (req) =>
+    m.board.board(sessionOf(req).actor, req.query.by),
+  );
+  r.get('/api/monitoring/items', { schema: { tags, summary: '監視項目の一覧（状態・グループで絞込み）/ Items', querystring: boardItemsQuery } }, async (req) =>
+    m.board.items(sessionOf(req).actor, req.query),
+  );
+  r.get('/api/monitoring/items/:id', { schema: { tags, summary: '監視項目の詳細と最近のイベント / Item', params: idParam } }, async (req) =>
+    m.board.item(sessionOf(req).actor, req.params.id),
+  );
+  r.get('/api/monitoring/items/:id/history', { schema: { tags, summary: '監視値の履歴（グラフ用）/ Item history', params: idParam, querystring: historyQuery } }, async (req) =>
+    m.board.history(sessionOf(req).actor, req.params.id, req.query),
+  );
+
+  // 監視対応台帳 (MON-4, MON-5)
   r.get('/api/monitoring/alerts', { schema: { tags, summary: '監視対応台帳 / Alert ledger', querystring: alertListQuery } }, async (req) =>
     m.alerts.list(sessionOf(req).actor, req.query),
   );

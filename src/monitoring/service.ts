@@ -3,6 +3,7 @@ import type { Db } from '../db/index.ts';
 import { type Actor, requirePermission, visibleDepartments } from '../iam/actor.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { type AlertHandling, type AlertLedger, createAlertHandling, createAlertLedger } from './alerts.ts';
+import { createStatusBoard, type StatusBoard } from './board.ts';
 import { targetInDepartments } from './context.ts';
 import { createMonitoringEngine, type EngineDeps, type MonitoringEngine, monitoringStatus } from './engine.ts';
 import { monitoringEvents, monitoringTargets } from './schema.ts';
@@ -23,6 +24,8 @@ export interface MonitoringService {
   alertHandling: AlertHandling;
   suppressions: SuppressionService;
   settings: SettingsLedger;
+  /** The live status board: roll-ups, items in trouble, item pages with history. */
+  board: StatusBoard;
 }
 
 export function createMonitoringService(deps: {
@@ -61,5 +64,6 @@ export function createMonitoringService(deps: {
     alertHandling,
     suppressions: createSuppressionService({ db: deps.db, clock: deps.clock, platformName: deps.platformName, rules: deps.suppressionRules }),
     settings: createSettingsLedger({ db: deps.db, clock: deps.clock }),
+    board: createStatusBoard({ db: deps.db, clock: deps.clock }),
   };
 }
