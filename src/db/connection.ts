@@ -43,6 +43,10 @@ export async function openDatabase(opts: { url?: string; dataDir?: string; pglit
 
 async function openPostgres(url: string): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle connection the server drops (restart, failover, pg_terminate_backend) is reported here;
+  // without a listener it would be an uncaught exception that ends the process. The pool discards
+  // that client and opens a new one on the next query, so there is nothing else to do.
+  pool.on('error', () => {});
   const drz = drizzlePg(pool, { schema });
   return {
     db: drz as unknown as Db,
