@@ -19,6 +19,7 @@ import { createIncidentService, incidentRoutes } from '../incidents/index.ts';
 import { notifyRoutes } from '../notify/index.ts';
 import { createProblemService, problemRoutes } from '../problems/index.ts';
 import { createMonitoringService, monitoringRoutes } from '../monitoring/index.ts';
+import { mountZabbixWebhook } from '../monitoring/zabbix-server/index.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { Config } from '../kernel/config.ts';
 import { errorHandler, notFoundBody } from './errors.ts';
@@ -30,7 +31,8 @@ export interface AppDeps {
   db: Db;
   dbKind: 'pglite' | 'postgres';
   clock: Clock;
-  config: Pick<Config, 'session' | 'secureCookies' | 'trustProxy' | 'logLevel'>;
+  config: Pick<Config, 'session' | 'secureCookies' | 'trustProxy' | 'logLevel'> &
+    Partial<Pick<Config, 'zabbix' | 'platformName' | 'businessHours' | 'mail'>>;
   directory?: DirectoryAuthenticator;
   /** Serve the built web UI (off in API tests). */
   serveWeb?: boolean;
@@ -107,6 +109,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   incidentRoutes(app, { incidents: createIncidentService({ db: deps.db, clock: deps.clock }) });
   problemRoutes(app, { problems: createProblemService({ db: deps.db, clock: deps.clock }) });
   monitoringRoutes(app, { monitoring: createMonitoringService({ db: deps.db, clock: deps.clock }) });
+
+  // Zabbix's webhook media type (KIBAN_ZABBIX_WEBHOOK_SECRET): public route, checked by its shared secret.
+  const zabbixSecret = deps.config.zabbix?.webhookSecret;
+  if (zabbixSecret) {
+    mountZabbixWebhook(app, {
+      db: deps.db,
+      clock: deps.clock,
+      secret: zabbixSecret,
+      businessHours: deps.config.businessHours,
+      platformName: deps.config.platformName,
+      incidentPlatformName: deps.config.mail?.platformName,
+    });
+  }
 
   const webDist = deps.serveWeb !== false && existsSync(WEB_DIST) ? WEB_DIST : undefined;
   if (webDist) await app.register(fastifyStatic, { root: webDist, wildcard: false });

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { InputError } from './errors.ts';
 
+/** An empty variable counts as unset (`KIBAN_ZABBIX_URL=` in a unit file). */
+const unset = <T extends z.ZodType>(t: T) => z.preprocess((v) => (v === '' ? undefined : v), t);
+
 /**
  * Deployment configuration, read once from the environment at start. Everything a site may want to
  * change without code lives here; the defaults are the seed documents' proposals (N = Nagasaki).
@@ -40,6 +43,17 @@ const schema = z.object({
   KIBAN_SENDER_PORT: z.coerce.number().int().min(0).max(65535).default(10051),
   /** M §3.3 (5): 'continue' = monitoring continues during planned stops (計画停止 needs no suppression). */
   KIBAN_MONITORING_PLANNED_STOP: z.enum(['suppress', 'continue']).default('suppress'),
+  /** A site's own Zabbix server (6.0+): its API (problems pulled, suppressions as maintenances) and webhook. */
+  KIBAN_ZABBIX_URL: unset(z.string().regex(/^https?:\/\/[^\s]+$/, 'an http(s) URL of the Zabbix frontend or its api_jsonrpc.php').optional()),
+  KIBAN_ZABBIX_TOKEN: unset(z.string().min(1).optional()),
+  KIBAN_ZABBIX_WEBHOOK_SECRET: unset(
+    z
+      .string()
+      .min(16, 'the webhook secret must have at least 16 characters (Zabbix sends it in the X-Kiban-Webhook-Secret header)')
+      .max(256)
+      .optional(),
+  ),
+  KIBAN_ZABBIX_PULL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
 });
 
 export type Config = {
@@ -62,6 +76,16 @@ export type Config = {
     smtp: { host: string; port: number; secure: boolean; user: string | undefined; password: string | undefined };
   };
   monitoring: { enabled: boolean; senderPort: number; plannedStopKeepsMonitoring: boolean };
+  /** A site's Zabbix server; undefined when none of KIBAN_ZABBIX_URL / _TOKEN / _WEBHOOK_SECRET is set. */
+  zabbix:
+    | {
+        /** URL + API token: problems are pulled every `pullSeconds`, suppressions become maintenances. */
+        api: { url: string; token: string } | undefined;
+        pullSeconds: number;
+        /** When set, POST /api/monitoring/zabbix/webhook takes the webhook media type's calls. */
+        webhookSecret: string | undefined;
+      }
+    | undefined;
 };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -73,6 +97,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new InputError('error.config', {}, fields);
   }
   const e = parsed.data;
+  // The API needs both halves: a URL without a token (or the reverse) is a mistake, not "off".
+  const half = e.KIBAN_ZABBIX_URL && !e.KIBAN_ZABBIX_TOKEN ? 'KIBAN_ZABBIX_TOKEN' : !e.KIBAN_ZABBIX_URL && e.KIBAN_ZABBIX_TOKEN ? 'KIBAN_ZABBIX_URL' : null;
+  if (half) {
+    const other = half === 'KIBAN_ZABBIX_URL' ? 'KIBAN_ZABBIX_TOKEN' : 'KIBAN_ZABBIX_URL';
+    throw new InputError('error.config', {}, { [half]: { key: 'error.config_value', params: { detail: `required with ${other}` } } });
+  }
   return {
     port: e.KIBAN_PORT,
     host: e.KIBAN_HOST,
@@ -111,5 +141,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       senderPort: e.KIBAN_SENDER_PORT,
       plannedStopKeepsMonitoring: e.KIBAN_MONITORING_PLANNED_STOP === 'continue',
     },
+    zabbix:
+      e.KIBAN_ZABBIX_URL || e.KIBAN_ZABBIX_WEBHOOK_SECRET
+        ? {
+            api: e.KIBAN_ZABBIX_URL && e.KIBAN_ZABBIX_TOKEN ? { url: e.KIBAN_ZABBIX_URL, token: e.KIBAN_ZABBIX_TOKEN } : undefined,
+            pullSeconds: e.KIBAN_ZABBIX_PULL_SECONDS,
+            webhookSecret: e.KIBAN_ZABBIX_WEBHOOK_SECRET,
+          }
+        : undefined,
   };
 }

@@ -186,10 +186,18 @@ export function createSettingsLedger(deps: { db: Db; clock: Clock }) {
     },
     async listChanges(actor: Actor, pendingOnly = false) {
       requirePermission(actor, 'monitoring.read');
+      // A system owner sees the changes of their department's VMs only, like the list itself.
+      const depts = visibleDepartments(actor);
+      const scope =
+        depts === null
+          ? undefined
+          : depts.length === 0
+            ? sql`false`
+            : sql`EXISTS (SELECT 1 FROM ${monitoringTargets} WHERE ${monitoringTargets.id} = ${monitoringSettingChanges.targetId} AND ${targetInDepartments(depts)})`;
       return db
         .select()
         .from(monitoringSettingChanges)
-        .where(pendingOnly ? and(isNull(monitoringSettingChanges.appliedAt), isNull(monitoringSettingChanges.cancelledAt)) : undefined)
+        .where(and(scope, pendingOnly ? and(isNull(monitoringSettingChanges.appliedAt), isNull(monitoringSettingChanges.cancelledAt)) : undefined))
         .orderBy(desc(monitoringSettingChanges.createdAt))
         .limit(500);
     },

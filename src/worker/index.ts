@@ -4,11 +4,12 @@ import type { Db } from '../db/connection.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { Config } from '../kernel/config.ts';
 import { BusinessCalendar } from '../calendar/index.ts';
-import { type Checks, createMonitoringRuntime, type MonitoringRuntime } from '../monitoring/index.ts';
+import { type Checks, createAlertHandling, createMonitoringRuntime, type MonitoringRuntime } from '../monitoring/index.ts';
+import { createZabbixJobs, type ZabbixClient, type ZabbixJobs, zabbixClientFor } from '../monitoring/zabbix-server/index.ts';
 import { createOutboxWorker, createSmtpTransport, type MailTransport } from '../notify/index.ts';
 
-/** Runs `fn` every `ms`; returns a stop function. Tests pass their own to fire jobs by hand. */
-export type Every = (fn: () => Promise<void>, ms: number) => () => void;
+/** Runs `fn` every `ms`; returns a stop function. Tests pass their own to fire jobs by hand (`name` says which). */
+export type Every = (fn: () => Promise<void>, ms: number, name: string) => () => void;
 
 const realEvery: Every = (fn, ms) => {
   const t = setInterval(() => void fn(), ms);
@@ -21,6 +22,8 @@ export interface Workers {
   stop(): Promise<void>;
   /** With KIBAN_MONITORING=on: the engine and its jobs, and the sender listener's bound port. */
   monitoring?: { runtime: MonitoringRuntime; senderPort: Promise<number | null> };
+  /** With KIBAN_ZABBIX_URL and _TOKEN: the pull and maintenance jobs (also scheduled). */
+  zabbix?: ZabbixJobs;
 }
 
 /**
@@ -31,13 +34,15 @@ export interface Workers {
 export function startWorkers(deps: {
   db: Db;
   clock: Clock;
-  config: Pick<Config, 'mail'> & Partial<Pick<Config, 'monitoring' | 'platformName' | 'businessHours'>>;
+  config: Pick<Config, 'mail'> & Partial<Pick<Config, 'monitoring' | 'platformName' | 'businessHours' | 'zabbix'>>;
   /** Replaces the production checks (fping, HTTP, Zabbix agent) — tests. */
   monitoringChecks?: Checks;
   transport?: MailTransport;
   every?: Every;
   /** When set, the ledger follows this vCenter live (CMDB-6): placement changes within seconds. */
   vcenter?: VcenterConfig | null;
+  /** Replaces the client made from config.zabbix.api (tests). */
+  zabbixClient?: ZabbixClient;
   onError?: (job: string, e: unknown) => void;
 }): Workers {
   const every = deps.every ?? realEvery;
@@ -59,7 +64,7 @@ export function startWorkers(deps: {
           });
         running.add(p);
         await p;
-      }, ms),
+      }, ms, name),
     );
   }
 
@@ -109,8 +114,33 @@ export function startWorkers(deps: {
     monitoring = { runtime, senderPort };
   }
 
+  // Zabbix server integration: its problems enter the same alert → 監視対応台帳 → incident path every
+  // KIBAN_ZABBIX_PULL_SECONDS, and suppression windows are mirrored as Zabbix maintenances on the same
+  // beat. Zabbix being down fails the run (onError); the next run catches up — both jobs reconcile.
+  let zabbix: ZabbixJobs | undefined;
+  const zbx = deps.config.zabbix;
+  if (zbx?.api || (zbx && deps.zabbixClient)) {
+    const client = deps.zabbixClient ?? zabbixClientFor(zbx.api!);
+    const handling = monitoring
+      ? monitoring.runtime.alerts
+      : createAlertHandling({
+          db: deps.db,
+          clock: deps.clock,
+          calendar: new BusinessCalendar(deps.config.businessHours ?? {}),
+          platformName: deps.config.platformName,
+          incidentPlatformName: deps.config.mail.platformName,
+        });
+    zabbix = createZabbixJobs({ db: deps.db, clock: deps.clock, client, handle: handling.handle });
+    const ms = zbx.pullSeconds * 1000;
+    job('zabbix.pull', ms, zabbix.pull);
+    job('zabbix.maintenances', ms, zabbix.maintenances);
+    // Without the monitoring engine nobody else retries an event whose handling failed.
+    if (!monitoring) job('zabbix.sweep', 60_000, () => handling.sweep());
+  }
+
   return {
     monitoring,
+    zabbix,
     async stop() {
       for (const s of stops) s();
       await follow?.stop();

@@ -4,6 +4,10 @@ import { testDatabase } from '../db/testing.ts';
 import { inTx } from '../db/tx.ts';
 import { FakeClock } from '../kernel/clock.ts';
 import { loadConfig } from '../kernel/config.ts';
+import { cmdbHosts, cmdbSites } from '../cmdb/schema.ts';
+import { monitoringAlerts } from '../monitoring/schema.ts';
+import { FakeZabbix } from '../monitoring/zabbix-server/fake.ts';
+import { ZabbixClient, ZabbixTransportError } from '../monitoring/zabbix-server/index.ts';
 import { enqueueMail } from '../notify/index.ts';
 import { startTestSmtpServer, type TestSmtpServer } from '../notify/testing.ts';
 import { startWorkers } from './index.ts';
@@ -47,5 +51,95 @@ describe('background workers of a Kiban process', () => {
     expect(smtp.received.map((m) => m.subject)).toEqual(['【第三期サーバ仮想基盤障害発生】第一報']);
     await workers.stop();
     expect(jobs.every((j) => j.stopped)).toBe(true);
+  });
+});
+
+describe('Zabbix server integration in the worker (KIBAN_ZABBIX_URL / _TOKEN)', () => {
+  type Job = { fn: () => Promise<void>; ms: number; name: string; stopped: boolean };
+  const capture = (jobs: Job[]) => (fn: () => Promise<void>, ms: number, name: string) => {
+    const j = { fn, ms, name, stopped: false };
+    jobs.push(j);
+    return () => {
+      j.stopped = true;
+    };
+  };
+  const zabbixEnv = { KIBAN_ZABBIX_URL: 'http://127.0.0.1:9/api_jsonrpc.php', KIBAN_ZABBIX_TOKEN: 'f'.repeat(64), KIBAN_ZABBIX_PULL_SECONDS: '30' };
+
+  it('is off without configuration', async () => {
+    const jobs: Job[] = [];
+    const workers = startWorkers({ db: database.db, clock: new FakeClock('2026-11-24T01:00:00Z'), config: loadConfig({}), transport: smtp.transport(), every: capture(jobs) });
+    expect(jobs.map((j) => j.name)).toEqual(['outbox']);
+    expect(workers.zabbix).toBeUndefined();
+    await workers.stop();
+  });
+
+  it('pulls problems every KIBAN_ZABBIX_PULL_SECONDS into the alert ledger; a Zabbix outage goes to onError and the next run catches up', async () => {
+    const clock = new FakeClock('2026-11-24T01:00:00Z');
+    const now = clock.now();
+    const stamps = { statusChangedAt: now, createdAt: now, updatedAt: now };
+    const [site] = await database.db.insert(cmdbSites).values({ name: 'DC', code: 'DC', ...stamps }).returning();
+    const [host] = await database.db.insert(cmdbHosts).values({ name: 'w-esx01', siteId: site!.id, cpuCores: 8, cpuGhz: 2, memoryGib: 64, status: 'active', ...stamps }).returning();
+    const zbx = new FakeZabbix();
+    zbx.hosts = [{ hostid: '1', host: 'W-ESX01' }];
+    zbx.problems = [{ eventid: '7', hostid: '1', triggerid: '70', name: 'ESX01 is unreachable', severity: 5, clock: Math.floor(now.getTime() / 1000) - 10 }];
+    const jobs: Job[] = [];
+    const errors: Array<[string, unknown]> = [];
+    const workers = startWorkers({
+      db: database.db,
+      clock,
+      config: loadConfig(zabbixEnv),
+      transport: smtp.transport(),
+      every: capture(jobs),
+      zabbixClient: new ZabbixClient({ url: 'http://zabbix.test/', credentials: { apiToken: 'f'.repeat(64) }, fetch: zbx.fetch }),
+      onError: (job, e) => errors.push([job, e]),
+    });
+    expect(jobs.map((j) => [j.name, j.ms])).toEqual([
+      ['outbox', 10_000],
+      ['zabbix.pull', 30_000],
+      ['zabbix.maintenances', 30_000],
+      ['zabbix.sweep', 60_000],
+    ]);
+    const pull = jobs.find((j) => j.name === 'zabbix.pull')!;
+    await pull.fn();
+    await pull.fn();
+    const alerts = await database.db.select().from(monitoringAlerts);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ ciId: host!.id, ciName: 'w-esx01', severity: 'critical' });
+    expect(alerts[0]!.incidentId).toBeTruthy();
+    // Zabbix goes down: the runs fail into onError, the worker keeps going, the next run catches up.
+    zbx.down = true;
+    await pull.fn();
+    await jobs.find((j) => j.name === 'zabbix.maintenances')!.fn();
+    expect(errors.map(([job, e]) => [job, (e as Error).constructor.name])).toEqual([
+      ['zabbix.pull', 'ZabbixTransportError'],
+      ['zabbix.maintenances', 'ZabbixTransportError'],
+    ]);
+    zbx.down = false;
+    zbx.problems[0]!.resolvedAt = Math.floor(now.getTime() / 1000);
+    await pull.fn();
+    expect(errors).toHaveLength(2);
+    const [done] = await database.db.select().from(monitoringAlerts);
+    expect(done).toMatchObject({ state: 'done' });
+    await workers.stop();
+    expect(jobs.every((j) => j.stopped)).toBe(true);
+  });
+
+  it('an unreachable Zabbix (nothing listening) is reported to onError on every run and never throws', async () => {
+    const jobs: Job[] = [];
+    const errors: Array<[string, unknown]> = [];
+    const workers = startWorkers({
+      db: database.db,
+      clock: new FakeClock('2026-11-24T01:00:00Z'),
+      config: loadConfig(zabbixEnv),
+      transport: smtp.transport(),
+      every: capture(jobs),
+      onError: (job, e) => errors.push([job, e]),
+    });
+    for (const round of [1, 2]) {
+      for (const j of jobs.filter((x) => x.name.startsWith('zabbix.'))) await j.fn();
+      expect(errors.filter(([job]) => job === 'zabbix.pull')).toHaveLength(round);
+    }
+    expect(errors.find(([job]) => job === 'zabbix.pull')![1]).toBeInstanceOf(ZabbixTransportError);
+    await workers.stop();
   });
 });

@@ -54,3 +54,6 @@ export {
   zabbixWebhookMediaType,
   zabbixWebhookRoutes,
 } from './webhook.ts';
+export { createZabbixLedger, ZABBIX_ITEM_ORIGIN, type ZabbixLedger, type ZabbixLedgerDeps, type ZabbixPullResult, zabbixItemKey, zabbixItemType } from './ledger.ts';
+export { type MaintenanceSyncResult, syncSuppressionMaintenances } from './sync.ts';
+export { type AlertPathOptions, createZabbixJobs, mountZabbixWebhook, type ZabbixJobs, zabbixClientFor } from './wiring.ts';

@@ -1,11 +1,16 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
 import { cmdbHosts, cmdbSites, cmdbVms } from '../../cmdb/schema.ts';
 import type { Database } from '../../db/connection.ts';
 import { testDatabase } from '../../db/testing.ts';
 import { errorHandler } from '../../http/errors.ts';
+import { incidents } from '../../incidents/schema.ts';
 import { FakeClock } from '../../kernel/clock.ts';
+import { loadConfig } from '../../kernel/config.ts';
+import { startWorkers } from '../../worker/index.ts';
+import { monitoringAlerts, monitoringSuppressions, monitoringTargets } from '../schema.ts';
 import {
   applySuppressionWindow,
   type CiResolver,
@@ -325,6 +330,109 @@ describe('Zabbix 6.0 server (Debian packages, started for this run)', () => {
     expect(await client.getMaintenances({ names: [maintenanceName(window.id)] })).toEqual([]);
     expect(await removeSuppressionWindow(client, window.id)).toBe(false);
   });
+
+  it('the worker, configured with KIBAN_ZABBIX_URL and an API token, pulls a firing trigger into the 監視対応台帳 and mirrors a suppression as a maintenance', async () => {
+    const db = database!.db;
+    // An API token, as a site would create one for Kiban (Administration → API tokens).
+    const [adminUser] = await client.call<{ userid: string }[]>('user.get', { filter: { username: 'Admin' }, output: ['userid'] });
+    const { tokenids } = await client.call<{ tokenids: string[] }>('token.create', { name: 'kiban-worker', userid: adminUser!.userid });
+    const [{ token } = { token: '' }] = await client.call<{ tokenid: string; token: string }[]>('token.generate', tokenids);
+    expect(token).toMatch(/^[0-9a-f]{64}$/);
+
+    const now = new Date();
+    const stamps = { statusChangedAt: now, createdAt: now, updatedAt: now };
+    const [esx02] = await db
+      .insert(cmdbHosts)
+      .values({ name: 'kb-esx02', siteId: cis.host.siteId, cpuCores: 32, cpuGhz: 2.4, memoryGib: 512, status: 'active', ...stamps })
+      .returning();
+    const zabbixName = 'kb-esx02.pref.example.lg.jp';
+    await monitoredHost(zabbixName, 4);
+
+    const clock = new FakeClock(now);
+    const jobs = new Map<string, { fn: () => Promise<void>; ms: number }>();
+    const errors: Array<[string, unknown]> = [];
+    const workers = startWorkers({
+      db,
+      clock,
+      config: loadConfig({ KIBAN_ZABBIX_URL: zbx!.apiUrl, KIBAN_ZABBIX_TOKEN: token, KIBAN_ZABBIX_PULL_SECONDS: '20' }),
+      transport: { sendMail: async () => ({}) },
+      every: (fn, ms, name) => {
+        jobs.set(name, { fn, ms });
+        return () => undefined;
+      },
+      onError: (job, e) => errors.push([job, e]),
+    });
+    try {
+      expect(jobs.get('zabbix.pull')?.ms).toBe(20_000);
+      const pull = jobs.get('zabbix.pull')!.fn;
+      const alertOf = async () => (await db.select().from(monitoringAlerts).where(eq(monitoringAlerts.ciId, esx02!.id)))[0];
+
+      await until(`zabbix_sender to ${zabbixName}`, 30_000, async () => (await zbx!.send(zabbixName, 'kiban.cpu', 95)).processed === 1);
+      let round = 0;
+      const alert = await until('the trigger pulled into the ledger by the worker job', 90_000, async () => {
+        await pull();
+        expect(errors).toEqual([]);
+        const a = await alertOf();
+        if (!a && ++round % 6 === 0) await zbx!.send(zabbixName, 'kiban.cpu', 95);
+        return a;
+      });
+      expect(alert).toMatchObject({
+        ciType: 'host',
+        ciName: 'kb-esx02',
+        itemType: 'resource',
+        itemName: `CPU high on ${zabbixName}`,
+        severity: 'critical',
+        state: 'open',
+      });
+      expect(alert.itemKey).toMatch(/^zabbix\.trigger\[\d+\]$/);
+      expect(alert.detail).toContain('High');
+      const [inc] = await db.select().from(incidents).where(eq(incidents.id, alert.incidentId!));
+      expect(inc).toMatchObject({ class: 'trouble', source: 'monitoring' });
+      await pull(); // again: the same problem is not recorded twice
+      expect(await db.select().from(monitoringAlerts).where(eq(monitoringAlerts.ciId, esx02!.id))).toHaveLength(1);
+
+      // An approved suppression of the CI becomes a Zabbix maintenance; withdrawn, it goes.
+      const [target] = await db.select().from(monitoringTargets).where(eq(monitoringTargets.ciId, esx02!.id));
+      const startsAt = new Date(Math.ceil(now.getTime() / 60_000) * 60_000 + 3600_000);
+      const [sup] = await db
+        .insert(monitoringSuppressions)
+        .values({
+          state: 'approved',
+          reason: 'known_maintenance',
+          method: 'watch',
+          startsAt,
+          endsAt: new Date(startsAt.getTime() + 2 * 3600_000),
+          targetIds: [target!.id],
+          requestedByLabel: '担当 一郎',
+          submittedAt: now,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning();
+      const maintenances = jobs.get('zabbix.maintenances')!.fn;
+      await maintenances();
+      expect(errors).toEqual([]);
+      const [m] = await client.getMaintenances({ names: [maintenanceName(sup!.id)] });
+      expect(m).toMatchObject({ maintenance_type: '0', active_since: String(startsAt.getTime() / 1000) });
+      expect(m!.hosts!.map((h) => h.host)).toEqual([zabbixName]);
+      await db.update(monitoringSuppressions).set({ state: 'withdrawn' }).where(eq(monitoringSuppressions.id, sup!.id));
+      await maintenances();
+      expect(errors).toEqual([]);
+      expect(await client.getMaintenances({ names: [maintenanceName(sup!.id)] })).toEqual([]);
+
+      // Recovery in Zabbix completes the entry on a later pull.
+      await zbx!.send(zabbixName, 'kiban.cpu', 10);
+      const done = await until('the recovery pulled', 60_000, async () => {
+        await pull();
+        const a = await alertOf();
+        return a?.state === 'done' ? a : null;
+      });
+      expect(done.recoveredAt).toBeInstanceOf(Date);
+      expect(errors).toEqual([]);
+    } finally {
+      await workers.stop();
+    }
+  }, 240_000);
 
   it('Zabbix itself calls the webhook route through a webhook media type', async () => {
     const sink = recordingSink();
