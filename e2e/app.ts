@@ -8,6 +8,7 @@ import { testDatabase } from '../src/db/testing.ts';
 import { type DemoOrgResult, loadDemoOrganisation } from '../src/demo/index.ts';
 import { buildApp, WEB_DIST } from '../src/http/app.ts';
 import { FakeClock } from '../src/kernel/clock.ts';
+import type { DemoMonitoringSummary } from '../src/monitoring/index.ts';
 import { CHROMIUM, launchBrowser } from './browser.ts';
 
 export const E2E_PASSWORD = 'e2e-demo-password';
@@ -19,6 +20,8 @@ export interface E2eApp {
   clock: FakeClock;
   org: DemoOrgResult;
   estate: DemoEstateSummary | undefined;
+  /** With `monitoring: true`: the demo's monitoring (N §3.7.3.1 items, history, alerts, suppressions). */
+  monitoring: DemoMonitoringSummary | undefined;
   browser: Browser;
   /** Logs in through the login page and waits for the home screen. */
   login(page: Page, who: string): Promise<void>;
@@ -29,10 +32,11 @@ export interface E2eApp {
 
 /**
  * The real app on a fresh test database with the demo organisation (and the CMDB estate unless
- * `estate: false`), listening on a loopback port, plus Debian's chromium. A missing browser or UI
+ * `estate: false`; the demo monitoring on that estate with `monitoring: true`), listening on a
+ * loopback port, plus Debian's chromium. A missing browser or UI
  * build is a failure, never a skip: the test command installs and builds both.
  */
-export async function startE2eApp(opts: { estate?: boolean } = {}): Promise<E2eApp> {
+export async function startE2eApp(opts: { estate?: boolean; monitoring?: boolean } = {}): Promise<E2eApp> {
   expect(existsSync(CHROMIUM), `${CHROMIUM} missing: run npm test (it installs Debian's chromium)`).toBe(true);
   expect(existsSync(join(WEB_DIST, 'index.html')), 'web/dist missing: npm run build:web').toBe(true);
   const database = await testDatabase();
@@ -42,6 +46,8 @@ export async function startE2eApp(opts: { estate?: boolean } = {}): Promise<E2eA
     opts.estate === false
       ? undefined
       : await loadDemoEstate(database.db, clock, { departments: org.departments.filter((d) => d.kind === 'prefecture') });
+  // Loaded only when asked for (the other browser tests do not pay for it).
+  const monitoring = opts.monitoring && estate ? await (await import('../src/monitoring/index.ts')).loadDemoMonitoring(database.db, clock) : undefined;
   const app = await buildApp({
     db: database.db,
     dbKind: database.kind,
@@ -59,6 +65,7 @@ export async function startE2eApp(opts: { estate?: boolean } = {}): Promise<E2eA
     clock,
     org,
     estate,
+    monitoring,
     browser,
     async login(page, who) {
       await page.goto(`${base}/`);

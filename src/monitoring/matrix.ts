@@ -11,7 +11,7 @@ import type { Db } from '../db/index.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { CollectMode, ItemType } from './model.ts';
 import { type MonitoringCiType, monitoringItems, monitoringTargets } from './schema.ts';
-import { createItem, createTarget } from './store.ts';
+import { createMany } from './store.ts';
 
 /**
  * N §3.7.3.1 <監視対象・監視項目案>: which items each kind of target gets, and when it is watched.
@@ -150,23 +150,9 @@ export async function planFromCmdb(db: Db, opts: PlanOptions = {}): Promise<Plan
 
 /** Creates the planned targets and items that do not exist yet; never changes or removes any. */
 export async function applyPlan(db: Db, clock: Clock, plan: PlannedTarget[]): Promise<{ targets: number; items: number }> {
-  let targets = 0;
-  let items = 0;
-  for (const p of plan) {
-    let [target] = await db
-      .select()
-      .from(monitoringTargets)
-      .where(and(eq(monitoringTargets.ciType, p.ciType), eq(monitoringTargets.ciId, p.ciId)));
-    if (!target) {
-      target = await createTarget(db, clock, { ciType: p.ciType, ciId: p.ciId, name: p.name, address: p.address });
-      targets++;
-    }
-    const existing = await db.select({ type: monitoringItems.type, key: monitoringItems.key }).from(monitoringItems).where(eq(monitoringItems.targetId, target.id));
-    for (const i of p.items) {
-      if (existing.some((e) => e.type === i.type && e.key === i.key)) continue;
-      await createItem(db, clock, { targetId: target.id, ...i });
-      items++;
-    }
-  }
-  return { targets, items };
+  return createMany(
+    db,
+    clock,
+    plan.map((p) => ({ target: { ciType: p.ciType, ciId: p.ciId, name: p.name, address: p.address }, items: p.items })),
+  );
 }

@@ -52,25 +52,49 @@ function parse<T>(schema: z.ZodType<T>, input: unknown): T {
   throw new InputError('error.invalid_input', {}, fields);
 }
 
+/** The row of a new target, with the defaults every way of creating one shares. */
+function targetRow(v: z.infer<typeof targetInput>, now: Date) {
+  return {
+    ciType: v.ciType,
+    ciId: v.ciId,
+    name: v.name,
+    hostName: v.hostName ?? v.name,
+    address: v.address ?? null,
+    agentPort: v.agentPort ?? 10050,
+    enabled: v.enabled ?? true,
+    startsAt: v.startsAt ?? null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/** The row of a new item: M §3.3's defaults (interval, thresholds, detections in a row) where not given. */
+function itemRow(v: z.infer<typeof itemInput>, now: Date) {
+  const isResource = v.type === 'resource';
+  return {
+    targetId: v.targetId,
+    type: v.type,
+    key: v.key,
+    name: v.name ?? v.key,
+    params: v.params ?? {},
+    collect: v.collect ?? 'poll',
+    intervalSec: v.intervalSec ?? DEFAULTS.intervalSec,
+    warningThreshold: v.warningThreshold !== undefined ? v.warningThreshold : isResource ? DEFAULTS.thresholds.warning : null,
+    criticalThreshold: v.criticalThreshold !== undefined ? v.criticalThreshold : isResource ? DEFAULTS.thresholds.critical : null,
+    severity: v.severity ?? 'critical',
+    consecutive: v.consecutive ?? DEFAULTS.consecutive[v.type],
+    businessHoursOnly: v.businessHoursOnly ?? false,
+    notify: v.notify ?? true,
+    enabled: v.enabled ?? true,
+    origin: v.origin ?? null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
 export async function createTarget(db: Db, clock: Clock, input: TargetInput) {
   const v = parse(targetInput, input);
-  const now = clock.now();
-  const rows = await db
-    .insert(monitoringTargets)
-    .values({
-      ciType: v.ciType,
-      ciId: v.ciId,
-      name: v.name,
-      hostName: v.hostName ?? v.name,
-      address: v.address ?? null,
-      agentPort: v.agentPort ?? 10050,
-      enabled: v.enabled ?? true,
-      startsAt: v.startsAt ?? null,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .onConflictDoNothing()
-    .returning();
+  const rows = await db.insert(monitoringTargets).values(targetRow(v, clock.now())).onConflictDoNothing().returning();
   if (!rows[0]) throw new ConflictError('monitoring.target_exists', { ciType: v.ciType, ciId: v.ciId });
   return rows[0];
 }
@@ -81,28 +105,9 @@ export async function createItem(db: Db, clock: Clock, input: ItemInput) {
     const [target] = await t.select().from(monitoringTargets).where(eq(monitoringTargets.id, v.targetId));
     if (!target) throw new NotFoundError('monitoring.target_not_found', { id: v.targetId });
     const now = clock.now();
-    const isResource = v.type === 'resource';
     const rows = await t
       .insert(monitoringItems)
-      .values({
-        targetId: v.targetId,
-        type: v.type,
-        key: v.key,
-        name: v.name ?? v.key,
-        params: v.params ?? {},
-        collect: v.collect ?? 'poll',
-        intervalSec: v.intervalSec ?? DEFAULTS.intervalSec,
-        warningThreshold: v.warningThreshold !== undefined ? v.warningThreshold : isResource ? DEFAULTS.thresholds.warning : null,
-        criticalThreshold: v.criticalThreshold !== undefined ? v.criticalThreshold : isResource ? DEFAULTS.thresholds.critical : null,
-        severity: v.severity ?? 'critical',
-        consecutive: v.consecutive ?? DEFAULTS.consecutive[v.type],
-        businessHoursOnly: v.businessHoursOnly ?? false,
-        notify: v.notify ?? true,
-        enabled: v.enabled ?? true,
-        origin: v.origin ?? null,
-        createdAt: now,
-        updatedAt: now,
-      })
+      .values(itemRow(v, now))
       .onConflictDoNothing()
       .returning();
     const item = rows[0];
@@ -110,6 +115,67 @@ export async function createItem(db: Db, clock: Clock, input: ItemInput) {
     const from = target.startsAt && target.startsAt > now ? target.startsAt : now;
     await t.insert(monitoringItemState).values({ itemId: item.id, nextDueAt: nextSlot(item.id, item.intervalSec, from) });
     return item;
+  });
+}
+
+/**
+ * Creates many targets and their items at once (the matrix applied to a whole CMDB): the same rows
+ * as createTarget/createItem, written a few hundred per statement in one transaction. Targets that
+ * exist (same CI) and items that exist (same target, type and key) are left as they are.
+ */
+export async function createMany(
+  db: Db,
+  clock: Clock,
+  plan: Array<{ target: TargetInput; items: Array<Omit<ItemInput, 'targetId'>> }>,
+): Promise<{ targets: number; items: number }> {
+  const now = clock.now();
+  const CHUNK = 500;
+  return inTx(db, async (t) => {
+    const targets = await t.select({ id: monitoringTargets.id, ciType: monitoringTargets.ciType, ciId: monitoringTargets.ciId, startsAt: monitoringTargets.startsAt }).from(monitoringTargets);
+    const byCi = new Map(targets.map((x) => [`${x.ciType}:${x.ciId}`, x]));
+    const fresh = plan.map((p) => parse(targetInput, p.target)).filter((v) => !byCi.has(`${v.ciType}:${v.ciId}`));
+    let created = 0;
+    for (let i = 0; i < fresh.length; i += CHUNK) {
+      const rows = await t
+        .insert(monitoringTargets)
+        .values(fresh.slice(i, i + CHUNK).map((v) => targetRow(v, now)))
+        .onConflictDoNothing()
+        .returning({ id: monitoringTargets.id, ciType: monitoringTargets.ciType, ciId: monitoringTargets.ciId, startsAt: monitoringTargets.startsAt });
+      for (const r of rows) byCi.set(`${r.ciType}:${r.ciId}`, r);
+      created += rows.length;
+    }
+    const existing = new Set((await t.select({ targetId: monitoringItems.targetId, type: monitoringItems.type, key: monitoringItems.key }).from(monitoringItems)).map((x) => `${x.targetId}|${x.type}|${x.key}`));
+    const items: Array<z.infer<typeof itemInput>> = [];
+    for (const p of plan) {
+      const target = byCi.get(`${p.target.ciType}:${p.target.ciId}`);
+      if (!target) continue;
+      for (const i of p.items) {
+        const v = parse(itemInput, { ...i, targetId: target.id });
+        const k = `${target.id}|${v.type}|${v.key}`;
+        if (existing.has(k)) continue;
+        existing.add(k);
+        items.push(v);
+      }
+    }
+    const startOf = new Map([...byCi.values()].map((x) => [x.id, x.startsAt]));
+    let made = 0;
+    for (let i = 0; i < items.length; i += CHUNK) {
+      const rows = await t
+        .insert(monitoringItems)
+        .values(items.slice(i, i + CHUNK).map((v) => itemRow(v, now)))
+        .onConflictDoNothing()
+        .returning({ id: monitoringItems.id, targetId: monitoringItems.targetId, intervalSec: monitoringItems.intervalSec });
+      if (rows.length > 0) {
+        await t.insert(monitoringItemState).values(
+          rows.map((r) => {
+            const starts = startOf.get(r.targetId);
+            return { itemId: r.id, nextDueAt: nextSlot(r.id, r.intervalSec, starts && starts > now ? starts : now) };
+          }),
+        );
+      }
+      made += rows.length;
+    }
+    return { targets: created, items: made };
   });
 }
 

@@ -29,5 +29,6 @@ export const MODULES: readonly ModuleDef[] = [
   { id: 'capacity', path: '/capacity', label: 'nav.capacity', description: 'navDesc.capacity', permission: 'cmdb.read', screen: lazy(() => import('./screens/cmdb/CapacityScreen')) },
   { id: 'incidents', path: '/incidents', label: 'nav.incidents', description: 'navDesc.incidents', permission: 'incident.read', screen: lazy(() => import('./screens/incidents/IncidentsScreen')) },
   { id: 'problems', path: '/problems', label: 'nav.problems', description: 'navDesc.problems', permission: 'problem.read', screen: lazy(() => import('./screens/problems/ProblemsScreen')) },
+  { id: 'monitoring', path: '/monitoring', label: 'nav.monitoring', description: 'navDesc.monitoring', permission: 'monitoring.read', screen: lazy(() => import('./screens/monitoring/MonitoringScreen')) },
   { id: 'audit', path: '/audit', label: 'nav.audit', description: 'navDesc.audit', permission: 'audit.read', screen: lazy(() => import('./screens/AuditScreen')) },
 ];

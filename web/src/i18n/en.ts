@@ -46,6 +46,8 @@ export const en: Dict = {
   'navDesc.incidents': 'Inquiries, work requests and troubles from intake to reports and close (deadlines, stocktake)',
   'nav.problems': 'Problems',
   'navDesc.problems': 'Root-cause investigation, permanent-fix decisions and preventive-maintenance targets',
+  'nav.monitoring': 'Monitoring',
+  'navDesc.monitoring': 'Live status by site, cluster, host and system; alert ledger; suppression requests; monitoring settings',
 
   'home.greeting': 'Welcome, {name}',
   'home.department': 'Department: {department}',

@@ -47,6 +47,8 @@ export const ja = {
   'navDesc.incidents': '問合せ・依頼作業・トラブルの受付から報告・クローズまで（報告期限と棚卸）',
   'nav.problems': '問題管理',
   'navDesc.problems': '根本原因の調査・恒久対処の判断と予防保守対象機器',
+  'nav.monitoring': '監視',
+  'navDesc.monitoring': '監視状況（拠点・クラスタ・ホスト・システム別）、監視対応台帳、監視の一時抑止、監視設定一覧',
 
   'home.greeting': 'ようこそ、{name} さん',
   'home.department': '所属: {department}',
