@@ -355,6 +355,8 @@ export const alertListQuery = listQuery(['detectedAt', 'ciName', 'severity', 'st
   ciType: z.string().trim().max(40).optional(),
   silenced: z.enum(['true', 'false']).optional(),
   open: z.enum(['true', 'false']).optional(),
+  /** The alerts of one monitoring item (the item page links here). */
+  itemId: z.uuid().optional(),
 });
 export type AlertListQuery = z.infer<typeof alertListQuery>;
 
@@ -395,6 +397,7 @@ export function createAlertLedger(deps: { db: Db; clock: Clock }) {
         visible(actor),
         q.state ? eq(monitoringAlerts.state, q.state) : undefined,
         q.ciType ? sql`${monitoringAlerts.ciType} = ${q.ciType}` : undefined,
+        q.itemId ? eq(monitoringAlerts.itemId, q.itemId) : undefined,
         q.silenced ? eq(monitoringAlerts.silenced, q.silenced === 'true') : undefined,
         q.open === 'true' ? ne(monitoringAlerts.state, 'done') : q.open === 'false' ? eq(monitoringAlerts.state, 'done') : undefined,
         q.q ? or(ilike(monitoringAlerts.ciName, likePattern(q.q)), ilike(monitoringAlerts.itemName, likePattern(q.q)), ilike(monitoringAlerts.itemKey, likePattern(q.q))) : undefined,

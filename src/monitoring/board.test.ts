@@ -206,3 +206,47 @@ describe('GET /api/monitoring/items/:id and its history', () => {
     expect(Math.max(...h.points.map((p: { num: number }) => p.num))).toBe(99.5);
   });
 });
+
+describe('filters the screens ask for', () => {
+  it('items under a suppression now; suppressions overlapping a month; the alerts of one item', async () => {
+    const manager = await t.login('manager');
+    const post = (s: Session, url: string, payload: object) => t.app.inject({ method: 'POST', url, payload, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf } });
+    const mine = (await get(owner, '/api/monitoring/items?type=resource&pageSize=1')).json().items[0];
+    const [vm] = await t.database.db.select({ systemId: cmdbVms.systemId }).from(cmdbVms).where(eq(cmdbVms.id, mine.ciId));
+    const now = t.clock.now().getTime();
+    const created = await post(owner, '/api/monitoring/suppressions', {
+      reason: 'known_maintenance',
+      method: 'watch',
+      startsAt: new Date(now - 60_000).toISOString(),
+      endsAt: new Date(now + 3600_000).toISOString(),
+      systemIds: [vm?.systemId],
+      lateReason: '緊急の保守作業',
+    });
+    expect(created.statusCode).toBe(201);
+    expect((await post(manager, `/api/monitoring/suppressions/${created.json().id}/actions/approve`, { version: created.json().version })).statusCode).toBe(200);
+    const board = (await get(operator, '/api/monitoring/board?by=system')).json();
+    const row = board.groups.find((g: { id: string }) => g.id === vm?.systemId);
+    expect(row.counts.suppressed).toBe(row.counts.items);
+    const sup = (await get(operator, '/api/monitoring/items?suppressed=true&pageSize=500')).json();
+    expect(sup.total).toBe(board.totals.suppressed);
+    expect(sup.items.every((i: { suppressed: boolean }) => i.suppressed)).toBe(true);
+    const not = (await get(operator, '/api/monitoring/items?suppressed=false&pageSize=1')).json();
+    expect(not.total + sup.total).toBe(board.totals.items);
+
+    // The calendar's month: windows overlapping it, none outside.
+    const all = (await get(operator, '/api/monitoring/suppressions?pageSize=500')).json().items as { startsAt: string; endsAt: string }[];
+    const from = new Date(now - 3 * 86_400_000).toISOString();
+    const to = new Date(now + 2 * 86_400_000).toISOString();
+    const month = (await get(operator, `/api/monitoring/suppressions?pageSize=500&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`)).json().items as typeof all;
+    expect(month.length).toBe(all.filter((s) => s.startsAt < to && s.endsAt > from).length);
+    expect(month.length).toBeGreaterThan(0);
+    expect(month.length).toBeLessThan(all.length);
+    expect((await get(operator, '/api/monitoring/suppressions?from=tomorrow')).statusCode).toBe(400);
+
+    // The alerts of one item.
+    const crit = board.problems.find((p: { state: string }) => p.state === 'critical');
+    const alerts = (await get(operator, `/api/monitoring/alerts?itemId=${crit.itemId}`)).json();
+    expect(alerts.total).toBe(1);
+    expect(alerts.items[0]).toMatchObject({ itemId: crit.itemId, severity: 'critical' });
+  });
+});

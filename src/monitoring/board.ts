@@ -99,6 +99,8 @@ export const boardItemsQuery = z
     group: z.string().trim().min(1).max(64).optional(),
     state: z.enum(BOARD_STATES).optional(),
     type: z.enum(['icmp', 'http', 'resource', 'service', 'process']).optional(),
+    /** Only items under a suppression now (true) or not (false). */
+    suppressed: z.enum(['true', 'false']).optional(),
     q: z.string().trim().max(200).optional(),
     page: z.coerce.number().int().min(1).max(100_000).default(1),
     pageSize: z.coerce.number().int().min(1).max(500).default(50),
@@ -274,6 +276,7 @@ export function createStatusBoard(deps: { db: Db; clock: Clock }) {
       }
       if (q.state) conds.push(sql`${stateSql} = ${q.state}`);
       if (q.type) conds.push(eq(monitoringItems.type, q.type));
+      if (q.suppressed) conds.push(q.suppressed === 'true' ? suppressedNow(now) : sql`NOT ${suppressedNow(now)}`);
       if (q.q) {
         const p = likePattern(q.q);
         conds.push(sql`(${monitoringTargets.name} ILIKE ${p} OR ${monitoringItems.name} ILIKE ${p} OR ${monitoringItems.key} ILIKE ${p})`);

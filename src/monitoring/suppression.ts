@@ -10,7 +10,7 @@ import type { Role } from '../iam/roles.ts';
 import { people } from '../iam/schema.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { ConflictError, ForbiddenError, fieldError, InputError, NotFoundError } from '../kernel/errors.ts';
-import { listQuery, type Page } from '../kernel/paging.ts';
+import { likePattern, listQuery, type Page } from '../kernel/paging.ts';
 import { enqueueMail, mailFrom } from '../notify/index.ts';
 import {
   type AllowedAction,
@@ -190,6 +190,9 @@ export type SuppressionActionInput = z.input<typeof suppressionActionInput>;
 
 export const suppressionListQuery = listQuery(['startsAt', 'submittedAt', 'state']).extend({
   state: z.string().trim().max(40).optional(),
+  /** Windows overlapping [from, to) — the calendar's month. */
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
 });
 export type SuppressionListQuery = z.infer<typeof suppressionListQuery>;
 
@@ -366,7 +369,13 @@ export function createSuppressionService(deps: SuppressionDeps) {
     },
     async list(actor: Actor, q: SuppressionListQuery): Promise<Page<SuppressionView>> {
       requirePermission(actor, 'monitoring.read');
-      const where = and(visible(actor), q.state ? eq(monitoringSuppressions.state, q.state) : undefined);
+      const where = and(
+        visible(actor),
+        q.state ? eq(monitoringSuppressions.state, q.state) : undefined,
+        q.to ? sql`${monitoringSuppressions.startsAt} < ${new Date(q.to).toISOString()}::timestamptz` : undefined,
+        q.from ? sql`${monitoringSuppressions.endsAt} > ${new Date(q.from).toISOString()}::timestamptz` : undefined,
+        q.q ? sql`(array_to_string(${monitoringSuppressions.systemNames}, ' ') ILIKE ${likePattern(q.q)} OR ${monitoringSuppressions.reasonText} ILIKE ${likePattern(q.q)})` : undefined,
+      );
       const sortCol = q.sort?.replace('-', '') === 'submittedAt' ? monitoringSuppressions.submittedAt : q.sort?.replace('-', '') === 'state' ? monitoringSuppressions.state : monitoringSuppressions.startsAt;
       const rows = await db
         .select()

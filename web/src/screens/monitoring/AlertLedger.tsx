@@ -44,7 +44,7 @@ export function AlertLedger() {
   const params = useListParams();
   const { q, page, extra } = params;
   const sort = params.sort || '-detectedAt';
-  const query = { q: q || undefined, sort, state: extra('state') ?? undefined, ciType: extra('ciType') ?? undefined, open: extra('open') ?? undefined, silenced: extra('silenced') ?? undefined };
+  const query = { q: q || undefined, sort, state: extra('state') ?? undefined, ciType: extra('ciType') ?? undefined, open: extra('open') ?? undefined, silenced: extra('silenced') ?? undefined, itemId: extra('itemId') ?? undefined };
   const list = useQuery({
     queryKey: ['monitoring', 'alerts', { ...query, page }],
     queryFn: ({ signal }) => listAlerts({ ...query, page, pageSize: PAGE_SIZE }, signal),

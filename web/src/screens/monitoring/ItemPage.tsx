@@ -236,7 +236,7 @@ export function ItemPage() {
                   {place.system ?? '—'}
                 </Field>
               </SimpleGrid>
-              <Anchor component={Link} to={`/monitoring/alerts${buildQuery({ q: i.target })}`} size="sm" mt="xs" display="inline-block" data-testid="item-alerts-link">
+              <Anchor component={Link} to={`/monitoring/alerts${buildQuery({ itemId: i.itemId })}`} size="sm" mt="xs" display="inline-block" data-testid="item-alerts-link">
                 {t('mon.item.alerts')}
               </Anchor>
             </Section>

@@ -108,10 +108,12 @@ export function SuppressionCalendar({ month, onMonth, highlight }: { month: stri
   const bi = useBi();
   const [y, m] = month.split('-').map(Number) as [number, number];
   const proc = useQuery({ queryKey: ['monitoring', 'sup-process'], queryFn: ({ signal }) => getSuppressionProcess(signal), staleTime: Number.POSITIVE_INFINITY });
-  // The newest 500 windows by start: the calendar draws the ones touching this month.
+  // The windows touching this month (JST), asked of the server by overlap.
+  const from = `${month}-01T00:00:00+09:00`;
+  const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
   const all = useQuery({
-    queryKey: ['monitoring', 'suppressions', 'calendar'],
-    queryFn: ({ signal }) => listSuppressions({ sort: '-startsAt', pageSize: 500 }, signal),
+    queryKey: ['monitoring', 'suppressions', 'calendar', month],
+    queryFn: ({ signal }) => listSuppressions({ sort: 'startsAt', pageSize: 500, from, to: `${next}-01T00:00:00+09:00` }, signal),
     refetchInterval: 60_000,
   });
   const cells = useMemo(() => monthDays(y, m), [y, m]);
