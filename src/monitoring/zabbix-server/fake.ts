@@ -29,6 +29,8 @@ export class FakeZabbix {
   maintenances: ZabbixMaintenance[] = [];
   calls: string[] = [];
   down = false;
+  /** Runs while problem.get is being answered (what else happens during a pull). */
+  duringProblemGet: (() => Promise<void>) | null = null;
   private nextId = 500;
 
   readonly fetch: typeof fetch = async (_url, init) => {
@@ -36,6 +38,7 @@ export class FakeZabbix {
     const req = JSON.parse(String(init?.body)) as { method: string; params: Record<string, unknown> & unknown[]; id: number };
     this.calls.push(req.method);
     const result = this.answer(req.method, req.params);
+    if (req.method === 'problem.get' && this.duringProblemGet) await this.duringProblemGet();
     return new Response(JSON.stringify({ jsonrpc: '2.0', result, id: req.id }), { status: 200, headers: { 'content-type': 'application/json' } });
   };
 

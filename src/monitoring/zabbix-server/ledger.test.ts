@@ -130,6 +130,43 @@ describe('Zabbix problems → 監視対応台帳 (pull job)', () => {
     expect(await events()).toBe(before + 2);
   });
 
+  it('a problem the webhook brings in while a pull is answering stays open (the pull\'s list predates it)', async () => {
+    const ledger = createZabbixLedger({ db: database.db, clock, handle: createAlertHandling({ db: database.db, clock }).handle });
+    zbx.duringProblemGet = async () => {
+      zbx.duringProblemGet = null;
+      await ledger.sink({
+        source: 'zabbix',
+        eventId: '1007',
+        status: 'problem',
+        hostName: 'ESX01',
+        triggerName: 'Disk I/O is overloaded on ESX01',
+        triggerId: '20007',
+        zabbixSeverity: 4,
+        severity: 'critical',
+        clock: new Date(T0.getTime() - 20_000),
+        resolvedAt: null,
+        acknowledged: false,
+        tags: [],
+        ci: { kind: 'host', id: ids.host, name: 'esx01' },
+      });
+    };
+    await jobs.pull();
+    const [st] = await database.db
+      .select({ state: monitoringItemState.state })
+      .from(monitoringItemState)
+      .innerJoin(monitoringItems, eq(monitoringItems.id, monitoringItemState.itemId))
+      .where(eq(monitoringItems.key, 'zabbix.trigger[20007]'));
+    expect(st?.state).toBe('problem');
+    const [a] = await database.db.select().from(monitoringAlerts).where(eq(monitoringAlerts.itemKey, 'zabbix.trigger[20007]'));
+    expect(a?.recoveredAt).toBeNull();
+    // Zabbix lists it from the next pull on: still open, recorded once.
+    zbx.problems.push({ eventid: '1007', hostid: '10101', triggerid: '20007', name: 'Disk I/O is overloaded on ESX01', severity: 4, clock: unix(T0) - 20 });
+    expect((await jobs.pull()).recorded).toBe(0);
+    // Once Zabbix no longer lists it, the next complete pull closes it.
+    zbx.problems = zbx.problems.filter((p) => p.eventid !== '1007');
+    expect((await jobs.pull()).closed).toBe(1);
+  });
+
   it('follows a severity change of the open problem (warning → critical opens the incident)', async () => {
     zbx.problems.push({ eventid: '1010', hostid: '10101', triggerid: '20010', name: 'Memory usage high on ESX01', severity: 2, clock: unix(T0) - 30 });
     expect((await jobs.pull()).recorded).toBe(1);

@@ -1,4 +1,4 @@
-import { and, eq, like } from 'drizzle-orm';
+import { and, eq, like, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/index.ts';
 import { inTx } from '../../db/index.ts';
 import type { Clock } from '../../kernel/clock.ts';
@@ -203,16 +203,24 @@ export function createZabbixLedger(deps: ZabbixLedgerDeps) {
   /**
    * Items of Zabbix origin that Kiban has in problem while Zabbix lists no such problem any more (it
    * was resolved and left problem.get while Kiban was down or Zabbix unreachable) are recovered.
-   * Only for a complete pull: `current` must be every problem Zabbix has.
+   * Only for a complete pull: `current` must be every problem Zabbix has. `recordedUpTo`: only
+   * problems recorded before the pull began (event id ≤ it) are considered — one the webhook brought
+   * in while problem.get was answering is not in `current` and must not be closed.
    */
-  async function closeMissing(current: ZabbixAlert[]): Promise<number> {
+  async function closeMissing(current: ZabbixAlert[], recordedUpTo?: number): Promise<number> {
     const open = await db
       .select({ itemId: monitoringItems.id, key: monitoringItems.key, ciType: monitoringTargets.ciType, ciId: monitoringTargets.ciId, detail: monitoringEvents.detail, problemEventId: monitoringItemState.problemEventId })
       .from(monitoringItemState)
       .innerJoin(monitoringItems, eq(monitoringItems.id, monitoringItemState.itemId))
       .innerJoin(monitoringTargets, eq(monitoringTargets.id, monitoringItems.targetId))
       .innerJoin(monitoringEvents, eq(monitoringEvents.id, monitoringItemState.problemEventId))
-      .where(and(eq(monitoringItems.origin, ZABBIX_ITEM_ORIGIN), eq(monitoringItemState.state, 'problem')));
+      .where(
+        and(
+          eq(monitoringItems.origin, ZABBIX_ITEM_ORIGIN),
+          eq(monitoringItemState.state, 'problem'),
+          recordedUpTo === undefined ? undefined : lte(monitoringItemState.problemEventId, recordedUpTo),
+        ),
+      );
     if (open.length === 0) return 0;
     const listed = new Set(current.filter((a) => a.ci).map((a) => `${a.ci!.kind}:${a.ci!.id}:${zabbixItemKey(a)}:${a.eventId}`));
     let closed = 0;
@@ -254,9 +262,10 @@ export function createZabbixLedger(deps: ZabbixLedgerDeps) {
       recorded += ids.length;
       await handleAll(ids);
     };
+    const [{ upTo } = { upTo: 0 }] = await db.select({ upTo: sql<number>`coalesce(max(${monitoringEvents.id}), 0)::int` }).from(monitoringEvents);
     const alerts = await pullProblems({ client, resolveCi, sink: counting }, opts);
     const complete = !opts.severities && !opts.groupIds && !opts.hostIds && !opts.since && !opts.limit;
-    const closed = complete ? await closeMissing(alerts) : 0;
+    const closed = complete ? await closeMissing(alerts, upTo) : 0;
     const unmatched = [...new Set(alerts.filter((a) => !a.ci && a.hostName).map((a) => a.hostName!))].sort();
     return { pulled: alerts.length, recorded: recorded + closed, closed, unmatched };
   }
