@@ -110,4 +110,22 @@ describe('generating targets and items from the CMDB', () => {
     expect(devItems.every((i) => i.businessHoursOnly && i.consecutive === 2 && i.warningThreshold === 85 && i.criticalThreshold === 90)).toBe(true);
     expect(devTarget.address).toMatch(/^10\.0\.0\./);
   });
+
+  it('monitors a VM named like an ESXi host (names differ in case only), under a qualified host name', async () => {
+    const db = database.db;
+    const now = clock.now();
+    const [tax] = await db.select().from(cmdbVms).where(eq(cmdbVms.id, ids.a as string));
+    const twin = one(
+      await db
+        .insert(cmdbVms)
+        .values({ name: 'ESXI-01', systemId: tax?.systemId, hostId: ids.host, vcpu: 2, memoryGib: 8, diskGib: 100, status: 'active', statusChangedAt: now, createdAt: now, updatedAt: now })
+        .returning(),
+    );
+    const made = await applyPlan(database.db, clock, await planFromCmdb(database.db));
+    expect(made.targets).toBe(1);
+    expect(made.items).toBeGreaterThan(0);
+    const t = one(await db.select().from(monitoringTargets).where(eq(monitoringTargets.ciId, twin.id)));
+    expect(t.name).toBe('ESXI-01');
+    expect(t.hostName).toBe(`ESXI-01 (vm ${twin.id.slice(0, 8)})`);
+  });
 });

@@ -133,7 +133,19 @@ export async function createMany(
   return inTx(db, async (t) => {
     const targets = await t.select({ id: monitoringTargets.id, ciType: monitoringTargets.ciType, ciId: monitoringTargets.ciId, startsAt: monitoringTargets.startsAt }).from(monitoringTargets);
     const byCi = new Map(targets.map((x) => [`${x.ciType}:${x.ciId}`, x]));
-    const fresh = plan.map((p) => parse(targetInput, p.target)).filter((v) => !byCi.has(`${v.ciType}:${v.ciId}`));
+    // Host names are unique regardless of case (they name pushed values): a CI whose name is taken
+    // (a VM "WEB01" beside a host "web01") gets its name qualified by kind and id, as the Zabbix
+    // ledger does, rather than no monitoring at all.
+    const taken = new Set((await t.select({ h: monitoringTargets.hostName }).from(monitoringTargets)).map((x) => x.h.toLowerCase()));
+    const fresh = plan
+      .map((p) => parse(targetInput, p.target))
+      .filter((v) => !byCi.has(`${v.ciType}:${v.ciId}`))
+      .map((v) => {
+        let hostName = v.hostName ?? v.name;
+        if (taken.has(hostName.toLowerCase())) hostName = `${v.name} (${v.ciType} ${v.ciId.slice(0, 8)})`;
+        taken.add(hostName.toLowerCase());
+        return { ...v, hostName };
+      });
     let created = 0;
     for (let i = 0; i < fresh.length; i += CHUNK) {
       const rows = await t
