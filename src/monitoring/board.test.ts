@@ -4,6 +4,7 @@ import { cmdbClusters, cmdbHosts, cmdbSystems, cmdbVms, createCmdbService } from
 import { loadDemo } from '../demo/index.ts';
 import { people } from '../iam/schema.ts';
 import { TEST_PASSWORD, type TestApp, testApp } from '../http/testing.ts';
+import { visibleParams } from './board.ts';
 import { monitoringItemState, monitoringItems, monitoringTargets, monitoringValues } from './schema.ts';
 
 /**
@@ -140,7 +141,14 @@ describe('GET /api/monitoring/board', () => {
     const expected = all.groups.filter((g: { id: string }) => ownSystems.has(g.id)).reduce((n: number, g: { counts: { items: number } }) => n + g.counts.items, 0);
     expect(mine.totals.items).toBe(expected);
     // An item of another department is "not found" for the owner, item and history alike.
-    const foreign = (await get(operator, '/api/monitoring/items?type=icmp&pageSize=500')).json().items.find((i: { ciType: string }) => i.ciType === 'host');
+    // A VM of another department (not a host: owners never see infrastructure whatever their department).
+    const vmDept = new Map(
+      (await t.database.db.select({ id: cmdbVms.id, dept: cmdbSystems.departmentId }).from(cmdbVms).innerJoin(cmdbSystems, eq(cmdbSystems.id, cmdbVms.systemId))).map((v) => [v.id, v.dept]),
+    );
+    const vmItems = (await get(operator, '/api/monitoring/items?type=resource&pageSize=500')).json().items as { itemId: string; ciType: string; ciId: string }[];
+    const foreign = vmItems.find((i) => i.ciType === 'vm' && vmDept.get(i.ciId) !== ownerDept) as { itemId: string; ciId: string };
+    const foreignSystem = all.groups.find((g: { id: string | null }) => g.id !== null && !ownSystems.has(g.id));
+    expect((await get(owner, `/api/monitoring/items?by=system&group=${foreignSystem.id}`)).json().total).toBe(0);
     expect((await get(owner, `/api/monitoring/items/${foreign.itemId}`)).statusCode).toBe(404);
     expect((await get(owner, `/api/monitoring/items/${foreign.itemId}/history`)).statusCode).toBe(404);
     expect((await get(operator, `/api/monitoring/items/${foreign.itemId}`)).statusCode).toBe(200);
@@ -248,5 +256,20 @@ describe('filters the screens ask for', () => {
     const alerts = (await get(operator, `/api/monitoring/alerts?itemId=${crit.itemId}`)).json();
     expect(alerts.total).toBe(1);
     expect(alerts.items[0]).toMatchObject({ itemId: crit.itemId, severity: 'critical' });
+  });
+});
+
+describe('visibleParams', () => {
+  it('masks header values, URL passwords and secret-named settings; keeps the rest', () => {
+    expect(
+      visibleParams({
+        url: 'https://kanshi:S3cret@portal.pref.example.lg.jp/health',
+        headers: { Authorization: 'Basic a2Fuc2hpOlMzY3JldA==', 'X-Probe': 'kiban' },
+        expectStatus: 200,
+        contains: 'OK',
+        apiToken: 'abc',
+      }),
+    ).toEqual({ url: 'https://****@portal.pref.example.lg.jp/health', headers: { Authorization: '****', 'X-Probe': '****' }, expectStatus: 200, contains: 'OK', apiToken: '****' });
+    expect(visibleParams({ url: 'https://portal.example.jp/a@b' })).toEqual({ url: 'https://portal.example.jp/a@b' });
   });
 });

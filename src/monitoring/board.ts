@@ -118,6 +118,21 @@ export const historyQuery = z
 /** At most this many points per history answer: longer ranges are thinned to evenly spaced buckets. */
 export const HISTORY_MAX_POINTS = 2000;
 
+/**
+ * An item's parameters as the item page shows them: request header values (an HTTP check's
+ * Authorization, cookies) and passwords in URLs are masked — they are settings, not monitoring data.
+ */
+export function visibleParams(params: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(params)) {
+    if (k === 'headers' && v && typeof v === 'object') out[k] = Object.fromEntries(Object.keys(v).map((h) => [h, '****']));
+    else if (typeof v === 'string' && /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*@/i.test(v)) out[k] = v.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1****@');
+    else if (/pass|secret|token/i.test(k)) out[k] = '****';
+    else out[k] = v;
+  }
+  return out;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -350,7 +365,7 @@ export function createStatusBoard(deps: { db: Db; clock: Clock }) {
         businessHoursOnly: r.businessHoursOnly,
         notify: r.notify,
         enabled: r.enabled,
-        params: r.params,
+        params: visibleParams(r.params),
         nextDueAt: r.nextDueAt?.toISOString() ?? null,
         place: { site: place.site, cluster: place.cluster, host: place.host, system: place.system, level: place.level },
         events: events.map((e) => ({ id: e.id, kind: e.kind, severity: e.severity, at: e.at.toISOString(), value: e.value, detail: e.detail, suppressed: e.suppressed })),
