@@ -4,7 +4,7 @@ import type { Db } from '../db/connection.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { Config } from '../kernel/config.ts';
 import { BusinessCalendar } from '../calendar/index.ts';
-import { type Checks, createAlertHandling, createMonitoringRuntime, type MonitoringRuntime } from '../monitoring/index.ts';
+import { type Checks, createAlertHandling, createMonitoringRuntime, createSettingsLedger, createSuppressionService, type MonitoringRuntime } from '../monitoring/index.ts';
 import { createZabbixJobs, type ZabbixClient, type ZabbixJobs, zabbixClientFor } from '../monitoring/zabbix-server/index.ts';
 import { createOutboxWorker, createSmtpTransport, type MailTransport } from '../notify/index.ts';
 
@@ -119,23 +119,32 @@ export function startWorkers(deps: {
   // beat. Zabbix being down fails the run (onError); the next run catches up — both jobs reconcile.
   let zabbix: ZabbixJobs | undefined;
   const zbx = deps.config.zabbix;
-  if (zbx?.api || (zbx && deps.zabbixClient)) {
+  // Zabbix (pulled, or by webhook only) without Kiban's own engine: the engine's housekeeping jobs
+  // still have to run — the sweep retries an alert whose handling failed (Zabbix will not resend an
+  // event already recorded), suppressions start and resume, settings changes apply on their dates.
+  let handling = monitoring?.runtime.alerts;
+  if (zbx && !monitoring) {
+    const calendar = new BusinessCalendar(deps.config.businessHours ?? {});
+    const h = createAlertHandling({ db: deps.db, clock: deps.clock, calendar, platformName: deps.config.platformName, incidentPlatformName: deps.config.mail.platformName });
+    handling = h;
+    const suppressions = createSuppressionService({
+      db: deps.db,
+      clock: deps.clock,
+      calendar,
+      platformName: deps.config.platformName,
+      rules: { plannedStopKeepsMonitoring: deps.config.monitoring?.plannedStopKeepsMonitoring ?? false },
+    });
+    const settings = createSettingsLedger({ db: deps.db, clock: deps.clock });
+    job('zabbix.sweep', 60_000, () => h.sweep());
+    job('monitoring.suppressions', 30_000, () => suppressions.runSchedule());
+    job('monitoring.settings', 60_000, () => settings.applyDue());
+  }
+  if (handling && (zbx?.api || (zbx && deps.zabbixClient))) {
     const client = deps.zabbixClient ?? zabbixClientFor(zbx.api!);
-    const handling = monitoring
-      ? monitoring.runtime.alerts
-      : createAlertHandling({
-          db: deps.db,
-          clock: deps.clock,
-          calendar: new BusinessCalendar(deps.config.businessHours ?? {}),
-          platformName: deps.config.platformName,
-          incidentPlatformName: deps.config.mail.platformName,
-        });
     zabbix = createZabbixJobs({ db: deps.db, clock: deps.clock, client, handle: handling.handle });
     const ms = zbx.pullSeconds * 1000;
     job('zabbix.pull', ms, zabbix.pull);
     job('zabbix.maintenances', ms, zabbix.maintenances);
-    // Without the monitoring engine nobody else retries an event whose handling failed.
-    if (!monitoring) job('zabbix.sweep', 60_000, () => handling.sweep());
   }
 
   return {

@@ -93,11 +93,14 @@ describe('Zabbix server integration in the worker (KIBAN_ZABBIX_URL / _TOKEN)', 
       zabbixClient: new ZabbixClient({ url: 'http://zabbix.test/', credentials: { apiToken: 'f'.repeat(64) }, fetch: zbx.fetch }),
       onError: (job, e) => errors.push([job, e]),
     });
+    // Without Kiban's engine, its housekeeping runs for the Zabbix alerts: sweep, suppressions, settings.
     expect(jobs.map((j) => [j.name, j.ms])).toEqual([
       ['outbox', 10_000],
+      ['zabbix.sweep', 60_000],
+      ['monitoring.suppressions', 30_000],
+      ['monitoring.settings', 60_000],
       ['zabbix.pull', 30_000],
       ['zabbix.maintenances', 30_000],
-      ['zabbix.sweep', 60_000],
     ]);
     const pull = jobs.find((j) => j.name === 'zabbix.pull')!;
     await pull.fn();
@@ -122,6 +125,20 @@ describe('Zabbix server integration in the worker (KIBAN_ZABBIX_URL / _TOKEN)', 
     expect(done).toMatchObject({ state: 'done' });
     await workers.stop();
     expect(jobs.every((j) => j.stopped)).toBe(true);
+  });
+
+  it('with the webhook only (no API), the sweep and the suppression/settings jobs still run', async () => {
+    const jobs: Job[] = [];
+    const workers = startWorkers({
+      db: database.db,
+      clock: new FakeClock('2026-11-24T01:00:00Z'),
+      config: loadConfig({ KIBAN_ZABBIX_WEBHOOK_SECRET: 'w'.repeat(24) }),
+      transport: smtp.transport(),
+      every: capture(jobs),
+    });
+    expect(jobs.map((j) => j.name)).toEqual(['outbox', 'zabbix.sweep', 'monitoring.suppressions', 'monitoring.settings']);
+    expect(workers.zabbix).toBeUndefined();
+    await workers.stop();
   });
 
   it('an unreachable Zabbix (nothing listening) is reported to onError on every run and never throws', async () => {
