@@ -45,8 +45,8 @@ async function openPostgres(url: string): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   // An idle connection the server drops (restart, failover, pg_terminate_backend) is reported here;
   // without a listener it would be an uncaught exception that ends the process. The pool discards
-  // that client and opens a new one on the next query, so there is nothing else to do.
-  pool.on('error', () => {});
+  // that client and opens a new one on the next query; the event is only worth a line in the log.
+  pool.on('error', (e) => process.emitWarning(`PostgreSQL connection lost: ${e.message}`, 'KibanDatabase'));
   const drz = drizzlePg(pool, { schema });
   return {
     db: drz as unknown as Db,

@@ -36,6 +36,7 @@ export async function loadDemoMonitoring(db: Db, clock: Clock): Promise<DemoMoni
   // Which items get a day of history: the ESXi hosts' and the owner department's VMs' items.
   const actor = await actorsByLogin(db, ['operator', 'manager', 'owner']);
   const ownerDept = actor('owner').departmentId;
+  if (!ownerDept) throw new Error('the demo owner has no department: load the demo organisation first');
   const historyTargets = await db
     .select({ id: monitoringTargets.id })
     .from(monitoringTargets)
@@ -88,7 +89,7 @@ export async function loadDemoMonitoring(db: Db, clock: Clock): Promise<DemoMoni
     .from(monitoringTargets)
     .innerJoin(cmdbVms, eq(cmdbVms.id, monitoringTargets.ciId))
     .innerJoin(cmdbSystems, eq(cmdbSystems.id, cmdbVms.systemId))
-    .where(and(eq(monitoringTargets.ciType, 'vm'), eq(cmdbSystems.departmentId, ownerDept ?? ''), sql`${cmdbSystems.serviceLevel} IN ('A', 'B')`))
+    .where(and(eq(monitoringTargets.ciType, 'vm'), eq(cmdbSystems.departmentId, ownerDept), sql`${cmdbSystems.serviceLevel} IN ('A', 'B')`))
     .orderBy(asc(monitoringTargets.name))
     .limit(3);
   const push = async (minutesAgo: number, values: Array<[string | undefined, string, string]>) => {
@@ -131,15 +132,16 @@ export async function loadDemoMonitoring(db: Db, clock: Clock): Promise<DemoMoni
   const systems = await db
     .select({ id: cmdbSystems.id })
     .from(cmdbSystems)
-    .where(and(eq(cmdbSystems.departmentId, ownerDept ?? ''), sql`EXISTS (SELECT 1 FROM ${cmdbVms} WHERE ${cmdbVms.systemId} = ${cmdbSystems.id} AND ${cmdbVms.status} = 'active')`))
+    .where(and(eq(cmdbSystems.departmentId, ownerDept), sql`EXISTS (SELECT 1 FROM ${cmdbVms} WHERE ${cmdbVms.systemId} = ${cmdbSystems.id} AND ${cmdbVms.status} = 'active')`))
     .orderBy(asc(cmdbSystems.name))
     .limit(3);
   let suppressions = 0;
   if (systems.length >= 3) {
     const sup = createSuppressionService({ db, clock: demoClock });
+    /** `hour`:00 JST on the Japanese calendar day `d` days from today. */
     const day = (d: number, hour: number) => {
-      const base = new Date(now.getTime() + d * 86_400_000);
-      return new Date(`${base.toISOString().slice(0, 10)}T${String(hour - 9).padStart(2, '0')}:00:00Z`); // hour JST
+      const jst = new Date(now.getTime() + 9 * 3600_000);
+      return new Date(Date.UTC(jst.getUTCFullYear(), jst.getUTCMonth(), jst.getUTCDate() + d, hour - 9));
     };
     // Around the New Year holidays a request may fall after its deadline: then it carries a reason.
     const request = async (input: Parameters<typeof sup.create>[1]) => {
