@@ -9,7 +9,7 @@ import { FakeClock } from '../kernel/clock.ts';
 import { createMonitoringEngine, type EngineDeps, type MonitoringEngine, type Timer } from './engine.ts';
 import { nextSlot, slotOffsetMs } from './machine.ts';
 import type { Check, CheckItem, Observation } from './model.ts';
-import { monitoringEvents, monitoringItemState, monitoringValues } from './schema.ts';
+import { monitoringEvents, monitoringItemState, monitoringItems, monitoringValues } from './schema.ts';
 import { createItem, createTarget, pruneValues } from './store.ts';
 import { createSenderServer, sendValues } from './zabbix/sender.ts';
 
@@ -179,6 +179,27 @@ describe('scheduling', () => {
     const t = await createTarget(database.db, clock, { ciType: 'vm', ciId: randomUUID(), name: 'future', address: '10.4.0.1', startsAt: starts });
     const item = await createItem(database.db, clock, { targetId: t.id, type: 'icmp', key: 'icmpping' });
     expect((await stateOf(item.id)).nextDueAt.getTime()).toBeGreaterThan(starts.getTime());
+  });
+
+  it('moves a due item that may not run (disabled, push-only) to its next slot instead of reading it every tick; re-enabled, it runs at that slot', async () => {
+    const e = engine();
+    const t = await createTarget(database.db, clock, { ciType: 'vm', ciId: randomUUID(), name: 'parked', address: '10.6.0.1' });
+    const off = await createItem(database.db, clock, { targetId: t.id, type: 'icmp', key: 'icmpping', enabled: false });
+    const push = await createItem(database.db, clock, { targetId: t.id, type: 'resource', key: 'system.cpu.util', collect: 'push' });
+    clock.advance(FIVE_MIN);
+    await e.tick();
+    for (const it of [off, push]) {
+      const st = await stateOf(it.id);
+      expect(st.lastCheckAt).toBeNull();
+      expect(st.runningSince).toBeNull();
+      expect(st.nextDueAt.getTime()).toBe(nextSlot(it.id, 300, clock.now()).getTime());
+    }
+    const again = await e.tick(); // same instant: nothing of theirs is due any more
+    expect(again.claimed).toBe(0);
+    await database.db.update(monitoringItems).set({ enabled: true }).where(eq(monitoringItems.id, off.id));
+    clock.set((await stateOf(off.id)).nextDueAt);
+    await e.tick();
+    expect((await stateOf(off.id)).lastCheckAt?.getTime()).toBe(clock.now().getTime());
   });
 
   it('start() ticks from the injected timer and stop() waits for the tick in flight', async () => {

@@ -1,4 +1,5 @@
-import type { Severity } from './model.ts';
+import type { Observation, Severity } from './model.ts';
+import { type ItemRule, judge } from './rules.ts';
 import type { EventKind, ItemStateName } from './schema.ts';
 
 /**
@@ -62,4 +63,98 @@ export function nextSlot(itemId: string, intervalSec: number, after: Date): Date
   const off = slotOffsetMs(itemId, interval);
   const k = Math.floor((after.getTime() - off) / interval) + 1;
   return new Date(off + k * interval);
+}
+
+/** What an item's state row says about it, as far as one decision needs. */
+export interface ItemSnapshot extends MachineState {
+  /** The open problem's alert was suppressed (then its recovery is suppressed too). */
+  problemSuppressed: boolean;
+}
+
+/** A VM's ESXi host alive item, when it is in problem or still suspect; null otherwise. */
+export type HostAlive = { state: ItemStateName; itemId: string } | null;
+
+export interface DecisionInput {
+  rule: ItemRule;
+  /** Detections in a row before an alert (the item's `consecutive`). */
+  consecutive: number;
+  /** The target is a VM: its new problems are held or suppressed by its host's alive state. */
+  isVm: boolean;
+  before: ItemSnapshot;
+  obs: Observation;
+}
+
+export type DecidedEvent = {
+  kind: EventKind;
+  severity: Severity | null;
+  value: string | null;
+  detail: string;
+  consecutive: number;
+  suppressed: boolean;
+  suppressedBy: string | null;
+};
+
+export type Decision =
+  /** Nothing could be read, or the value was not understood: counts neither way, only the detail is kept. */
+  | { judged: false; detail: string }
+  | {
+      judged: true;
+      /** The history row: a number, or the raw text when the value is not numeric. */
+      num: number | null;
+      text: string | null;
+      lastValue: string;
+      detail: string;
+      next: MachineState;
+      event?: DecidedEvent;
+    };
+
+/** `decide` needs the VM's host alive state and was not given it: look it up and ask again. */
+export const NEEDS_HOST = Symbol('needs host');
+
+/**
+ * The whole per-observation decision, without I/O: judge the observation by the item's rule, step the
+ * state machine, and apply the host rule to a VM's new alert —
+ * - host suspect (still counting): the VM's alert waits (state suspect, no event), so the host's own
+ *   check decides in its next round whether the VM's alert is the host's;
+ * - host in problem: the VM's alert is recorded as suppressed by the host's alive item;
+ * - a later event (severity change, recovery) of a suppressed problem is suppressed too.
+ * `host` is consulted only for a VM's new problem; when it is `undefined` then, NEEDS_HOST comes back.
+ * The engine's polled and pushed paths both apply observations through this one function.
+ */
+export function decide(input: DecisionInput, host?: HostAlive): Decision | typeof NEEDS_HOST {
+  const { obs, before } = input;
+  const j = judge(input.rule, obs);
+  if (!j) return { judged: false, detail: obs.outcome !== 'value' ? obs.detail : 'value not understood' };
+  const value = obs.outcome === 'value' ? obs.value : null;
+  let { next, event } = step(before, j.severity, input.consecutive);
+  let suppressed = false;
+  let suppressedBy: string | null = null;
+  if (event?.kind === 'problem') {
+    if (input.isVm) {
+      if (host === undefined) return NEEDS_HOST;
+      if (host?.state === 'suspect') {
+        next = { ...next, state: 'suspect', severity: null };
+        event = undefined;
+      } else if (host?.state === 'problem') {
+        suppressed = true;
+        suppressedBy = host.itemId;
+      }
+    }
+  } else if (event) {
+    suppressed = before.problemSuppressed;
+  }
+  return {
+    judged: true,
+    num: j.numeric,
+    text: j.numeric === null ? (value ?? obs.outcome) : null,
+    lastValue: value ?? obs.outcome,
+    detail: j.detail,
+    next,
+    ...(event ? { event: { kind: event.kind, severity: event.severity, value, detail: j.detail, consecutive: next.consecutive, suppressed, suppressedBy } } : {}),
+  };
+}
+
+/** Picks the host alive state that governs a VM from its host's alive items: problem first, then suspect. */
+export function hostAliveOf(items: ReadonlyArray<{ itemId: string; state: ItemStateName }>): HostAlive {
+  return items.find((r) => r.state === 'problem') ?? items.find((r) => r.state === 'suspect') ?? null;
 }
