@@ -10,6 +10,10 @@
  * (each grouping) and the first page of items, as an operator (all items) and as a system owner
  * (department scope); then one item's page and its 24-hour history (the chart). p50/p99 over N runs,
  * and the bytes of each answer (uncompressed JSON).
+ * Then the same in a real browser (Debian's chromium, as the e2e tests drive it; BROWSER=0 skips):
+ * the app listening on loopback with the built UI (npm run build:web first), an operator logged in,
+ * the time from navigating to /monitoring until the group tiles and totals are drawn, and the bytes
+ * of every response the page received (JS/CSS from cache after the first visit).
  * Prints the figures; record them in bench/RESULTS.md by hand.
  */
 import { performance } from 'node:perf_hooks';
@@ -45,7 +49,7 @@ async function main() {
     dbKind: database.kind,
     clock: systemClock,
     config: { ...config, logLevel: 'silent' },
-    serveWeb: false,
+    serveWeb: process.env.BROWSER !== '0',
     logger: false,
     loginRatePerMinute: 1000,
   });
@@ -96,8 +100,61 @@ async function main() {
       if (hostItems[0]) await measure('operator: 24 h history (chart)', `/api/monitoring/items/${hostItems[0].itemId}/history`, s);
     }
   }
+  if (process.env.BROWSER !== '0') await browserPhase(app);
   await app.close();
   await database.close();
+}
+
+async function browserPhase(app: Awaited<ReturnType<typeof buildApp>>) {
+  const { launchBrowser } = await import('../e2e/browser.ts');
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${base}/`);
+    await page.getByTestId('login-id').fill('operator');
+    await page.getByTestId('login-password').fill(PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('home').waitFor();
+    let bytes = 0;
+    let apiBytes = 0;
+    page.on('response', async (r) => {
+      const body = await r.body().catch(() => Buffer.alloc(0));
+      bytes += body.length;
+      if (new URL(r.url()).pathname.startsWith('/api/')) apiBytes += body.length;
+    });
+    const runs: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      bytes = 0;
+      apiBytes = 0;
+      await page.goto(`${base}/`);
+      await page.getByTestId('home').waitFor();
+      const t = performance.now();
+      await page.goto(`${base}/monitoring`);
+      await page.getByTestId('group-tile').first().waitFor();
+      await page.getByTestId('problem-row').first().waitFor();
+      runs.push(performance.now() - t);
+      await page.waitForTimeout(300); // let the response listeners finish counting (not part of the figure)
+      console.log(`browser: /monitoring drawn (${i === 0 ? 'first visit' : 'again'})`.padEnd(46), `${runs.at(-1)!.toFixed(0).padStart(7)} ms  ${(bytes / 1024).toFixed(1).padStart(7)} KB received, ${(apiBytes / 1024).toFixed(1)} KB of it API`);
+    }
+    console.log(`browser: median of the repeat visits ${pct(runs.slice(1), 50).toFixed(0)} ms (full page load: HTML, JS, session, screen chunk, board)`);
+    // What an operator does after login: click 監視 in the menu (no page reload). The home screen is
+    // loaded afresh each time, so no board answer is cached in the page.
+    const clicks: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      await page.goto(`${base}/`);
+      await page.getByTestId('home').waitFor();
+      const t = performance.now();
+      await page.getByTestId('nav-monitoring').click();
+      await page.getByTestId('group-tile').first().waitFor();
+      await page.getByTestId('problem-row').first().waitFor();
+      clicks.push(performance.now() - t);
+    }
+    console.log(`browser: menu click → board drawn, median of 6   ${pct(clicks, 50).toFixed(0)} ms (max ${Math.max(...clicks).toFixed(0)} ms)`);
+  } finally {
+    await browser.close();
+  }
 }
 
 main().catch((e) => {

@@ -57,6 +57,30 @@ describe('alive check with fping', () => {
     expect(r.get('i0')).toMatchObject({ outcome: 'value', ms: 0.1 });
   });
 
+  it('runs at most `parallel` fping processes at once, each sending at the given interval', async () => {
+    let now = 0;
+    let most = 0;
+    const seen: string[][] = [];
+    const check = new FpingCheck({
+      batchSize: 1,
+      parallel: 2,
+      intervalMs: 2,
+      run: async (args) => {
+        seen.push(args);
+        most = Math.max(most, ++now);
+        await Promise.resolve();
+        now--;
+        const h = args[args.length - 1] as string;
+        return { code: 0, stderr: `${h} : 0.1 0.1 0.1` };
+      },
+    });
+    const r = await check.checkBatch(['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4', '10.0.0.5'].map((a, i) => item(`p${i}`, { target: { address: a, agentPort: 0 } })));
+    expect(seen).toHaveLength(5);
+    expect(most).toBe(2);
+    expect(seen.every((a) => a[a.indexOf('-i') + 1] === '2')).toBe(true);
+    expect([...r.values()].every((o) => o.outcome === 'value')).toBe(true);
+  });
+
   it('reports unknown (not down) when fping itself cannot run', async () => {
     const check = new FpingCheck({ fpingPath: '/nonexistent/fping' });
     expect((await check.check(item('x'))).outcome).toBe('unknown');

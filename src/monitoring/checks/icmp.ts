@@ -16,6 +16,13 @@ export interface FpingOptions {
   periodMs?: number;
   /** Hosts per fping process. */
   batchSize?: number;
+  /**
+   * Milliseconds between any two echoes an fping process sends (fping -i; its default 10 ms caps one
+   * process at ~100 echoes/s: 300 hosts × 1 echo took 3.1 s, with 1 ms 0.36 s on this machine).
+   */
+  intervalMs?: number;
+  /** fping processes running at once when there are more hosts than one batch. */
+  parallel?: number;
   /** For tests: runs fping with these args and returns its stderr and exit code. */
   run?: (args: string[]) => Promise<{ code: number | null; stderr: string; spawnError?: string }>;
 }
@@ -68,6 +75,8 @@ export class FpingCheck implements Check {
       timeoutMs: opts.timeoutMs ?? 1000,
       periodMs: opts.periodMs ?? 500,
       batchSize: opts.batchSize ?? 512,
+      intervalMs: opts.intervalMs ?? 1,
+      parallel: opts.parallel ?? 4,
     };
     this.#run = opts.run ?? runFping(opts.fpingPath ?? 'fping');
   }
@@ -76,22 +85,29 @@ export class FpingCheck implements Check {
   async pingMany(addresses: string[]): Promise<Map<string, PingResult | { error: string }>> {
     const unique = [...new Set(addresses)];
     const result = new Map<string, PingResult | { error: string }>();
-    for (let i = 0; i < unique.length; i += this.#opts.batchSize) {
-      const batch = unique.slice(i, i + this.#opts.batchSize);
-      const args = ['-C', String(this.#opts.count), '-q', '-t', String(this.#opts.timeoutMs), '-p', String(this.#opts.periodMs), '-r', '0', '--', ...batch];
+    const batches: string[][] = [];
+    for (let i = 0; i < unique.length; i += this.#opts.batchSize) batches.push(unique.slice(i, i + this.#opts.batchSize));
+    const one = async (batch: string[]) => {
+      const args = ['-C', String(this.#opts.count), '-q', '-t', String(this.#opts.timeoutMs), '-p', String(this.#opts.periodMs), '-i', String(this.#opts.intervalMs), '-r', '0', '--', ...batch];
       const r = await this.#run(args);
       // fping exits 0 (all alive), 1 (some unreachable) or 2 (some names unknown); 3/4 are its own failures.
       if (r.spawnError || r.code === null || r.code >= 3) {
         const why = r.spawnError ?? `fping exited with ${r.code}: ${r.stderr.trim().slice(0, 200)}`;
         for (const a of batch) result.set(a, { error: why });
-        continue;
+        return;
       }
       const parsed = parseFpingOutput(r.stderr);
       // With -q fping prints nothing for a name it cannot resolve (exit 2); Zabbix's icmpping calls that down.
       const missing = (): PingResult | { error: string } =>
         r.code === 2 ? { alive: false, detail: 'name not resolved' } : { error: 'fping printed no result for this host' };
       for (const a of batch) result.set(a, parsed.get(a) ?? missing());
-    }
+    };
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(this.#opts.parallel, batches.length) }, async () => {
+        while (next < batches.length) await one(batches[next++] as string[]);
+      }),
+    );
     return result;
   }
 
