@@ -1,7 +1,7 @@
 import { Anchor, Badge, Button, Grid, Group, Modal, Select, SimpleGrid, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type ReactNode, useState } from 'react';
+import { useState } from 'react';
 import { Link, useLocation, useParams } from 'react-router-dom';
 import { ApiError } from '../../api';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -37,6 +37,7 @@ import {
   registerProblem,
   reportIncident,
 } from './incidentsApi';
+import { Field } from '../../components/Field';
 
 /** The main path of each class through the process table (side states are inserted where met). */
 const PATHS: Record<string, string[]> = {
@@ -51,18 +52,6 @@ function pathOf(i: IncidentDetail): string[] {
   return base;
 }
 
-function Field({ label, children, testId, wide }: { label: string; children: ReactNode; testId?: string; wide?: boolean }) {
-  return (
-    <Stack gap={0} data-testid={testId} style={wide ? { gridColumn: '1 / -1' } : undefined}>
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text size="sm" component="div" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
-        {children ?? '—'}
-      </Text>
-    </Stack>
-  );
-}
 
 type ReportKind = 'first' | 'continuing' | 'final';
 

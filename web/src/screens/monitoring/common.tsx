@@ -1,9 +1,9 @@
 import { Badge, Group, type MantineColor, Stack, Tabs, Text, Tooltip } from '@mantine/core';
-import type { ReactNode } from 'react';
 import { useLocation, useNavigate } from 'react-router-dom';
 import { useLang } from '../../i18n';
 import { type MT, mLabel, useMT } from './i18n';
 import type { BoardCounts, BoardItem, BoardState } from './monitoringApi';
+export { Field } from '../../components/Field';
 
 export const STATE_COLORS: Record<BoardState, MantineColor> = {
   critical: 'red',
@@ -147,19 +147,6 @@ export function ItemCell({ name, itemKey, type }: { name: string; itemKey: strin
   );
 }
 
-/** Label/value pair of a record page. */
-export function Field({ label, children, testId, wide }: { label: string; children: ReactNode; testId?: string; wide?: boolean }) {
-  return (
-    <Stack gap={0} data-testid={testId} style={wide ? { gridColumn: '1 / -1' } : undefined}>
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text size="sm" component="div" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
-        {children ?? '—'}
-      </Text>
-    </Stack>
-  );
-}
 
 const TABS = [
   { value: 'board', path: '/monitoring', label: 'mon.tab.board' },

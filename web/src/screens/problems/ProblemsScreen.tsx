@@ -1,7 +1,7 @@
 import { Anchor, Badge, Button, Checkbox, Grid, Group, Modal, Select, SimpleGrid, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type ReactNode, useState } from 'react';
+import { useState } from 'react';
 import { Link, Route, Routes, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { ApiError, api, type Page } from '../../api';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -30,6 +30,7 @@ import {
   problemExportHref,
   registerProblem,
 } from '../incidents/incidentsApi';
+import { Field } from '../../components/Field';
 
 const PATH = ['registered', 'priority_review', 'investigating', 'investigation_reported', 'studying', 'study_reported', 'implementing', 'resolution_review', 'closed'];
 
@@ -240,18 +241,6 @@ function ProblemIntake() {
   );
 }
 
-function Field({ label, children, wide }: { label: string; children: ReactNode; wide?: boolean }) {
-  return (
-    <Stack gap={0} style={wide ? { gridColumn: '1 / -1' } : undefined}>
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text size="sm" component="div" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
-        {children ?? '—'}
-      </Text>
-    </Stack>
-  );
-}
 
 function ProblemPage() {
   const { id = '' } = useParams();
