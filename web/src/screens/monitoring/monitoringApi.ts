@@ -1,7 +1,7 @@
 /**
- * Types and calls of 監視 (/api/monitoring, server src/monitoring). The web build does not import
- * server code, so the shapes are mirrored here from board.ts (status board, items, history),
- * alerts.ts (監視対応台帳), suppression.ts (監視の一時抑止) and settings.ts (監視設定一覧).
+ * Types and calls of 監視 (/api/monitoring, server src/monitoring). The status board's shapes are
+ * imported type-only from the server's board.ts; those of alerts.ts (監視対応台帳), suppression.ts
+ * (監視の一時抑止) and settings.ts (監視設定一覧) are still mirrored here.
  */
 import { api, buildQuery, type Page, type QueryValue } from '../../api';
 import type { AllowedAction, Bilingual, HistoryEntry, MailView } from '../incidents/incidentsApi';
@@ -17,85 +17,11 @@ export const ITEM_TYPES = ['icmp', 'http', 'resource', 'service', 'process'] as 
 export type ItemType = (typeof ITEM_TYPES)[number];
 export const CI_TYPES = ['host', 'vm', 'storage', 'network_device', 'management_server'] as const;
 
-export interface BoardCounts {
-  items: number;
-  ok: number;
-  suspect: number;
-  warning: number;
-  critical: number;
-  unchecked: number;
-  /** Items under a suppression (静観 or 停止) now. */
-  suppressed: number;
-}
-
-export interface BoardGroupRow {
-  /** CI id or level letter; null = items outside any group (storage under "host" …). */
-  id: string | null;
-  name: string | null;
-  counts: BoardCounts;
-}
-
-export interface BoardItem {
-  itemId: string;
-  targetId: string;
-  target: string;
-  ciType: string;
-  ciId: string;
-  type: string;
-  key: string;
-  name: string;
-  state: BoardState;
-  consecutive: number;
-  lastValue: string | null;
-  lastDetail: string | null;
-  lastCheckAt: string | null;
-  lastChangeAt: string | null;
-  suppressed: boolean;
-}
-
-export interface Board {
-  at: string;
-  by: BoardGroup;
-  totals: BoardCounts;
-  groups: BoardGroupRow[];
-  problems: BoardItem[];
-}
-
-export interface ItemEvent {
-  id: number;
-  kind: 'problem' | 'severity_changed' | 'recovered' | string;
-  severity: string | null;
-  at: string;
-  value: string | null;
-  detail: string | null;
-  suppressed: boolean;
-}
-
-export interface BoardItemDetail extends BoardItem {
-  intervalSec: number;
-  warningThreshold: number | null;
-  criticalThreshold: number | null;
-  consecutiveRequired: number;
-  businessHoursOnly: boolean;
-  notify: boolean;
-  enabled: boolean;
-  params: Record<string, unknown>;
-  nextDueAt: string | null;
-  place: { site: string | null; cluster: string | null; host: string | null; system: string | null; level: string | null };
-  events: ItemEvent[];
-}
-
-export interface HistoryPoint {
-  at: string;
-  num: number | null;
-  text: string | null;
-}
-export interface ItemHistory {
-  from: string;
-  to: string;
-  points: HistoryPoint[];
-  thinned: boolean;
-}
+// The answers' shapes are the server's own (type-only import: nothing of the server is bundled).
+export type { Board, BoardCounts, BoardGroupRow, BoardItem, BoardItemDetail, HistoryPoint } from '../../../../src/monitoring/board.ts';
+import type { Board, BoardItem, BoardItemDetail, StatusBoard } from '../../../../src/monitoring/board.ts';
+export type ItemEvent = BoardItemDetail['events'][number];
+export type ItemHistory = Awaited<ReturnType<StatusBoard['history']>>;
 
 export interface ItemsQuery extends Record<string, QueryValue> {
   by?: BoardGroup;
