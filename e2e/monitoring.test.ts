@@ -117,6 +117,14 @@ describe('監視 in Debian chromium', () => {
     await page.getByTestId('item-chart').locator('canvas').first().waitFor();
     expect(Number(await page.getByTestId('item-chart').getAttribute('data-points'))).toBeLessThan(100);
     await shot(page, 'item-6h');
+    // The item's alerts: the ledger filtered to this item, and the filter can be cleared.
+    await page.getByTestId('item-alerts-link').click();
+    await page.getByTestId('alerts-item-filter').waitFor();
+    await page.locator('[data-testid="alert-row"][data-severity="critical"]').waitFor();
+    expect(await page.getByTestId('alert-row').count()).toBe(1);
+    await page.getByTestId('alerts-item-filter').click();
+    await page.locator('[data-testid="alert-row"][data-severity="warning"]').waitFor();
+    expect(await page.getByTestId('alert-row').count()).toBeGreaterThan(1);
     await page.close();
   });
 

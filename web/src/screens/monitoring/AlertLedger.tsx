@@ -64,6 +64,20 @@ export function AlertLedger() {
           <ParamSelect params={params} name="ciType" label={t('mon.filter.ciType')} data={CI_TYPES.map((c) => ({ value: c, label: ciLabel(t, c) }))} w={170} />
           <ParamCheck params={params} name="open" label={t('mon.alerts.openOnly')} />
           <ParamCheck params={params} name="silenced" label={t('mon.alerts.silencedOnly')} />
+          {extra('itemId') && (
+            <Badge
+              component="button"
+              type="button"
+              variant="light"
+              size="lg"
+              tt="none"
+              style={{ cursor: 'pointer' }}
+              onClick={() => params.setExtra('itemId', null)}
+              data-testid="alerts-item-filter"
+            >
+              {t('mon.alerts.oneItem')}
+            </Badge>
+          )}
         </>
       }
       error={list.error}
