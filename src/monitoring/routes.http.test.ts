@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { count, eq } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
@@ -241,10 +242,16 @@ describe('/api/monitoring/suppressions (監視の一時抑止)', () => {
     fromOwner = res.json();
     expect(res.json()).toMatchObject({ state: 'submitted', departmentId: ids.deptA, targetIds: [ids.targetA], systemNames: ['道路台帳管理システム'], late: false, stateLabel: { ja: '申請中' } });
     const before = await stored();
+    // Another department's system or target is answered exactly like an id that does not exist.
     const other = await send(s.ownerA, '/api/monitoring/suppressions', { reason: 'planned_stop', method: 'watch', ...window, systemIds: [ids.sysB] });
-    expect(other.statusCode).toBe(403);
+    const unknown = await send(s.ownerA, '/api/monitoring/suppressions', { reason: 'planned_stop', method: 'watch', ...window, systemIds: [randomUUID()] });
+    expect(other.statusCode).toBe(400);
+    expect(other.json()).toEqual(unknown.json());
+    expect(other.json().error.fields.systemIds).toBeTruthy();
     const otherTarget = await send(s.ownerA, '/api/monitoring/suppressions', { reason: 'planned_stop', method: 'watch', ...window, targetIds: [ids.targetB] });
-    expect(otherTarget.statusCode).toBe(403);
+    const unknownTarget = await send(s.ownerA, '/api/monitoring/suppressions', { reason: 'planned_stop', method: 'watch', ...window, targetIds: [randomUUID()] });
+    expect(otherTarget.statusCode).toBe(400);
+    expect(otherTarget.json()).toEqual(unknownTarget.json());
     expect(await stored()).toEqual(before);
   });
 

@@ -233,8 +233,9 @@ export function createSuppressionService(deps: SuppressionDeps) {
     const systems = systemIds.length
       ? await t.select({ id: cmdbSystems.id, name: cmdbSystems.name, departmentId: cmdbSystems.departmentId }).from(cmdbSystems).where(inArray(cmdbSystems.id, systemIds))
       : [];
-    if (systems.length !== new Set(systemIds).size) throw fieldError('systemIds', 'monitoring.system_not_found');
-    if (depts !== null && systems.some((s) => !depts.includes(s.departmentId))) throw new ForbiddenError('monitoring.other_department');
+    // Another department's system is answered like an unknown one: its existence is not revealed.
+    if (systems.length !== new Set(systemIds).size || (depts !== null && systems.some((s) => !depts.includes(s.departmentId))))
+      throw fieldError('systemIds', 'monitoring.system_not_found');
     const fromSystems = systems.length
       ? await t
           .select({ id: monitoringTargets.id })
@@ -250,8 +251,8 @@ export function createSuppressionService(deps: SuppressionDeps) {
           .leftJoin(cmdbSystems, eq(cmdbSystems.id, cmdbVms.systemId))
           .where(inArray(monitoringTargets.id, targetIds))
       : [];
-    if (named.length !== new Set(targetIds).size) throw fieldError('targetIds', 'monitoring.target_not_found');
-    if (depts !== null && named.some((n) => !n.departmentId || !depts.includes(n.departmentId))) throw new ForbiddenError('monitoring.other_department');
+    if (named.length !== new Set(targetIds).size || (depts !== null && named.some((n) => !n.departmentId || !depts.includes(n.departmentId))))
+      throw fieldError('targetIds', 'monitoring.target_not_found');
     const all = [...new Set([...fromSystems.map((x) => x.id), ...named.map((n) => n.id)])];
     if (all.length === 0) throw fieldError('targetIds', 'monitoring.nothing_to_suppress');
     const sysIds = new Set(systems.map((s) => s.id));
