@@ -18,7 +18,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
-import { openDatabase } from '../src/db/connection.ts';
+import { openDatabase, queryRows } from '../src/db/connection.ts';
 import { loadDemo } from '../src/demo/index.ts';
 import { buildApp } from '../src/http/app.ts';
 import { loadConfig } from '../src/kernel/config.ts';
@@ -38,9 +38,7 @@ async function main() {
   await database.migrate();
   const t0 = performance.now();
   const { estate, summary } = await loadDemo(database.db, systemClock, { password: PASSWORD, scale: SCALE });
-  const [{ n: items } = { n: 0 }] = (
-    (await database.db.execute(sql`SELECT count(*)::int AS n FROM monitoring_items WHERE enabled`)) as unknown as { rows: { n: number }[] }
-  ).rows;
+  const [{ n: items } = { n: 0 }] = await queryRows<{ n: number }>(database.db, sql`SELECT count(*)::int AS n FROM monitoring_items WHERE enabled`);
   console.log(`demo load ×${SCALE}: ${estate.vms} VMs, ${estate.hosts} hosts, ${items} monitoring items in ${Math.round(performance.now() - t0)} ms (${database.kind})`);
   console.log(summary.split('\n').find((l) => l.startsWith('Monitoring')));
   const config = loadConfig({});

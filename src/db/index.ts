@@ -1,3 +1,3 @@
-export { openDatabase, pingDatabase, MIGRATIONS_DIR, type Db, type Database } from './connection.ts';
+export { openDatabase, pingDatabase, queryRows, MIGRATIONS_DIR, type Db, type Database } from './connection.ts';
 export { inTx } from './tx.ts';
 export * as schema from './schema.ts';

@@ -1,13 +1,13 @@
 import { and, asc, desc, eq, gte, lte, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { cmdbClusters, cmdbHosts, cmdbManagementServers, cmdbNetworkDevices, cmdbSites, cmdbStorage, cmdbSystems, cmdbVms } from '../cmdb/schema.ts';
-import type { Db } from '../db/index.ts';
+import { type Db, queryRows } from '../db/index.ts';
 import { type Actor, requirePermission, visibleDepartments } from '../iam/actor.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { NotFoundError } from '../kernel/errors.ts';
 import { likePattern } from '../kernel/paging.ts';
 import { suppressedAt, targetInDepartments } from './context.ts';
-import { ITEM_STATES, monitoringEvents, monitoringItemState, monitoringItems, monitoringTargets, monitoringValues } from './schema.ts';
+import { monitoringEvents, monitoringItemState, monitoringItems, monitoringTargets, monitoringValues } from './schema.ts';
 
 /**
  * The live status board (MON UI): item states rolled up by site, cluster, ESXi host, system or service
@@ -171,7 +171,7 @@ export function createStatusBoard(deps: { db: Db; clock: Clock }) {
     const depts = visibleDepartments(actor);
     return depts === null ? undefined : depts.length === 0 ? sql`false` : targetInDepartments(depts);
   };
-  const rowsOf = async <T>(q: SQL): Promise<T[]> => ((await db.execute(q)) as unknown as { rows: T[] }).rows;
+  const rowsOf = <T>(q: SQL) => queryRows<T>(db, q);
   const suppressedNow = (now: Date) => suppressedAt(monitoringTargets.id, now);
 
   const itemFields = (now: Date) => ({
@@ -211,7 +211,7 @@ export function createStatusBoard(deps: { db: Db; clock: Clock }) {
     return new Map(rows.map((r) => [r.id, r.name]));
   }
 
-  const board = {
+  return {
     async board(actor: Actor, by: BoardGroup): Promise<Board> {
       requirePermission(actor, 'monitoring.read');
       const now = clock.now();
@@ -374,7 +374,14 @@ export function createStatusBoard(deps: { db: Db; clock: Clock }) {
 
     /** An item's values between from and to (default: the last 24 hours), thinned to HISTORY_MAX_POINTS. */
     async history(actor: Actor, itemId: string, q: z.infer<typeof historyQuery>): Promise<{ from: string; to: string; points: HistoryPoint[]; thinned: boolean }> {
-      await board.item(actor, itemId); // scope and existence
+      requirePermission(actor, 'monitoring.read');
+      // Scope and existence only — not the item page's place and events queries.
+      const [seen] = await db
+        .select({ id: monitoringItems.id })
+        .from(monitoringItems)
+        .innerJoin(monitoringTargets, eq(monitoringTargets.id, monitoringItems.targetId))
+        .where(and(eq(monitoringItems.id, itemId), scope(actor)));
+      if (!seen) throw new NotFoundError('monitoring.item_not_found');
       const to = q.to ? new Date(q.to) : clock.now();
       const from = q.from ? new Date(q.from) : new Date(to.getTime() - 24 * 3600_000);
       if (!(from < to)) return { from: from.toISOString(), to: to.toISOString(), points: [], thinned: false };
@@ -402,8 +409,6 @@ export function createStatusBoard(deps: { db: Db; clock: Clock }) {
       };
     },
   };
-  return board;
 }
 export type StatusBoard = ReturnType<typeof createStatusBoard>;
 
-export { ITEM_STATES };

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { cmdbSystems, cmdbVms } from '../cmdb/schema.ts';
-import type { Db } from '../db/connection.ts';
+import { type Db, queryRows } from '../db/connection.ts';
 import { actorsByLogin } from '../iam/index.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { InputError } from '../kernel/errors.ts';
@@ -189,6 +189,6 @@ export async function loadDemoMonitoring(db: Db, clock: Clock): Promise<DemoMoni
     });
     suppressions = 3;
   }
-  const [alertCount] = await db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM monitoring_alerts`).then((r) => (r as unknown as { rows: { n: number }[] }).rows);
+  const [alertCount] = await queryRows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM monitoring_alerts`);
   return { targets: applied.targets, items: applied.items, alerts: alertCount?.n ?? 0, suppressions };
 }
