@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { openDatabase } from '../src/db/connection.ts';
 import { loadDemo } from '../src/demo/index.ts';
 import { buildApp } from '../src/http/app.ts';
-import { bigrams } from '../src/incidents/grams.ts';
+import { bigrams } from '../src/kernel/grams.ts';
 import { incidents } from '../src/incidents/schema.ts';
 import { systemClock } from '../src/kernel/clock.ts';
 

@@ -43,8 +43,8 @@ describe('RVTools import wizard in Debian chromium', () => {
     await page.getByTestId('nav-cmdb-import').click();
     await page.getByTestId('cmdb-import').waitFor();
     // Only the import entry is highlighted, not also 構成管理台帳.
-    await expect(page.getByTestId('nav-cmdb-import').getAttribute('aria-current')).resolves.toBe('page');
-    expect(await page.getByTestId('nav-cmdb').getAttribute('aria-current')).toBeNull();
+    await expect.poll(() => page.getByTestId('nav-cmdb-import').getAttribute('aria-current')).toBe('page');
+    await expect.poll(() => page.getByTestId('nav-cmdb').getAttribute('aria-current')).toBeNull();
 
     // Step 1: the file.
     await page

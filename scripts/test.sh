@@ -50,7 +50,14 @@ node -e '
 const fs = require("fs");
 let p = 0, f = 0;
 for (const n of ["pglite", "postgres"]) {
-  try { const r = JSON.parse(fs.readFileSync(`.test-results/${n}.json`, "utf8")); p += r.numPassedTests; f += r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0); }
+  try {
+    const r = JSON.parse(fs.readFileSync(`.test-results/${n}.json`, "utf8")); p += r.numPassedTests; f += r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0);
+    // Name every failure at the end, where a truncated log still shows it.
+    for (const file of r.testResults ?? []) {
+      if (file.status === "failed" && !(file.assertionResults ?? []).some((a) => a.status === "failed")) console.log(`FAILED (${n}) ${file.name}: ${(file.message ?? "").split("\n")[0]}`);
+      for (const a of file.assertionResults ?? []) if (a.status === "failed") console.log(`FAILED (${n}) ${file.name} › ${a.fullName}\n    ${(a.failureMessages ?? []).join(" ").split("\n").slice(0, 3).join("\n    ")}`);
+    }
+  }
   catch { f += 1; console.log(`no results for ${n}`); }
 }
 console.log(`\n${p} passed, ${f} failed`);

@@ -34,3 +34,4 @@ export {
   diff,
   type HistoryEntry,
 } from './service.ts';
+export { type CiHit, cmdbSearcher, searchCis } from './search.ts';

@@ -7,3 +7,5 @@ export * from '../cmdb/schema.ts';
 export * from '../incidents/schema.ts';
 export * from '../problems/schema.ts';
 export * from '../monitoring/schema.ts';
+export * from '../workbench/schema.ts';
+export * from '../changes/schema.ts';

@@ -9,7 +9,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { auditRoutes } from '../audit/routes.ts';
-import { cmdbRoutes, createCmdbService } from '../cmdb/index.ts';
+import { cmdbRoutes, cmdbSearcher, createCmdbService } from '../cmdb/index.ts';
 import { createRvtoolsImport, rvtoolsRoutes } from '../cmdb/rvtools/index.ts';
 import { type Db, pingDatabase } from '../db/connection.ts';
 import { createAuthService, type DirectoryAuthenticator } from '../iam/auth.ts';
@@ -19,10 +19,12 @@ import { createIncidentService, incidentRoutes } from '../incidents/index.ts';
 import { notifyRoutes } from '../notify/index.ts';
 import { createProblemService, problemRoutes } from '../problems/index.ts';
 import { createMonitoringService, monitoringRoutes } from '../monitoring/index.ts';
+import { createWorkbench, workbenchRoutes } from '../workbench/index.ts';
 import { mountZabbixWebhook } from '../monitoring/zabbix-server/index.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { Config } from '../kernel/config.ts';
 import { errorHandler, notFoundBody } from './errors.ts';
+import { registerBoundaryHooks } from './boundary.ts';
 import { registerSessionHooks } from './session.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -92,6 +94,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     directory: deps.directory,
   });
   registerSessionHooks(app, auth);
+  // NUL and control characters in any text: 400 naming the field, before the schemas (boundary.ts).
+  registerBoundaryHooks(app);
 
   app.get('/api/health', { config: { public: true }, schema: { tags: ['system'] } }, async (_req, reply) => {
     try {
@@ -109,6 +113,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   incidentRoutes(app, { incidents: createIncidentService({ db: deps.db, clock: deps.clock }) });
   problemRoutes(app, { problems: createProblemService({ db: deps.db, clock: deps.clock }) });
   monitoringRoutes(app, { monitoring: createMonitoringService({ db: deps.db, clock: deps.clock }) });
+  // The workbench reads every process defined on the kernel (their modules are imported above) and
+  // searches the CMDB's CIs through the one searcher it is handed here.
+  workbenchRoutes(app, { workbench: createWorkbench({ db: deps.db, clock: deps.clock, searchers: [cmdbSearcher] }) });
 
   // Zabbix's webhook media type (KIBAN_ZABBIX_WEBHOOK_SECRET): public route, checked by its shared secret.
   const zabbixSecret = deps.config.zabbix?.webhookSecret;

@@ -18,9 +18,13 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * Resolves the session for every /api request except the public ones, and checks the CSRF token
  * (header X-CSRF-Token, synchronizer token stored with the session) on every state-changing request.
  * Routes declare `config: { public: true }` to opt out of the session.
+ *
+ * Both run at onRequest, before the body is read or validated: a request without a session answers
+ * 401 and one without the right token 403 whatever its body holds, so neither learns anything about
+ * the route's input from its field errors (nor makes the server parse a body it will refuse).
  */
 export function registerSessionHooks(app: FastifyInstance, auth: AuthService): void {
-  app.addHook('preHandler', async (req) => {
+  app.addHook('onRequest', async (req) => {
     if (!req.url.startsWith('/api/') || req.url.startsWith('/api/docs')) return;
     // Unknown routes answer 404 (the not-found handler has no route URL), not 401.
     if (!req.routeOptions.url) return;

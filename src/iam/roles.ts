@@ -44,6 +44,9 @@ export const PERMISSIONS = [
   'incident.manage',
   'problem.read',
   'problem.manage',
+  // 変更管理 (changes/): the vendor's team manages; the supervisor reads and approves via the RACI table.
+  'change.read',
+  'change.manage',
   'monitoring.read',
   // 監視設定一覧 changes, alert handling (監視対応台帳) and suppression work: the vendor's team.
   'monitoring.manage',
@@ -54,9 +57,9 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 // Incidents and problems: 担当者 ○ registers and handles, 管理者 ◎ decides and closes (the process
 // tables gate each step); the supervisor reads and approves where N says so.
-const VENDOR: Permission[] = ['org.read', 'mail.read', 'cmdb.read', 'incident.read', 'incident.manage', 'problem.read', 'problem.manage', 'monitoring.read', 'monitoring.manage'];
+const VENDOR: Permission[] = ['org.read', 'mail.read', 'cmdb.read', 'incident.read', 'incident.manage', 'problem.read', 'problem.manage', 'change.read', 'change.manage', 'monitoring.read', 'monitoring.manage'];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  supervisor: ['org.read', 'audit.read', 'mail.read', 'cmdb.read', 'incident.read', 'problem.read', 'monitoring.read'],
+  supervisor: ['org.read', 'audit.read', 'mail.read', 'cmdb.read', 'incident.read', 'problem.read', 'change.read', 'monitoring.read'],
   // CMDB-4: only configuration managers edit the ledger; the vendor's 責任者 and 管理者 may too (they
   // direct its upkeep, N §3.5.3.2). 担当者 edit it only when also given 構成管理者.
   vendor_lead: [...VENDOR, 'cmdb.manage'],
@@ -65,11 +68,12 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   config_manager: ['org.read', 'cmdb.read', 'cmdb.manage'],
   // incident.read is scoped to the owner's department by the incident service (ORG-4).
   // monitoring.read too: own department's CIs only (monitoring service), for suppression requests.
-  system_owner: ['org.read', 'cmdb.read', 'incident.read', 'monitoring.read'],
+  // problem.read: the problems linked to their own incidents only (problems/scope.ts).
+  system_owner: ['org.read', 'cmdb.read', 'incident.read', 'problem.read', 'monitoring.read'],
   ict_manager: ['org.read', 'mail.read', 'cmdb.read', 'incident.read'],
   security_officer: ['org.read', 'audit.read', 'cmdb.read'],
   datacenter_provider: [],
-  admin: ['org.read', 'org.manage', 'audit.read', 'mail.read', 'cmdb.read', 'incident.read', 'problem.read', 'monitoring.read', 'monitoring.push'],
+  admin: ['org.read', 'org.manage', 'audit.read', 'mail.read', 'cmdb.read', 'incident.read', 'problem.read', 'change.read', 'monitoring.read', 'monitoring.push'],
 };
 
 /**

@@ -6,7 +6,7 @@ import { listQuery } from '../kernel/paging.ts';
 import { permissionsOf } from './actor.ts';
 import type { AuthService } from './auth.ts';
 import { departmentInput, loginInput, personInput, personUpdate } from './inputs.ts';
-import { ROLES } from './roles.ts';
+import { ALL_DEPARTMENTS_ROLES, ROLES } from './roles.ts';
 import type { IamService, PersonView } from './service.ts';
 
 /** The signed-in user as the web UI sees it. */
@@ -19,6 +19,8 @@ export function userBody(u: PersonView) {
     department: u.department,
     roles: u.roles.map((role) => ({ role, departmentId: role === 'system_owner' ? (u.department?.id ?? null) : null })),
     permissions: permissionsOf(u.roles),
+    /** Sees every department's records (ORG-4); false for a system owner, who sees their own only. */
+    allDepartments: u.roles.some((r) => ALL_DEPARTMENTS_ROLES.includes(r)),
   };
 }
 

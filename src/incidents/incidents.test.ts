@@ -123,6 +123,18 @@ describe('受付・登録 (INC-1, INC-2)', () => {
   });
 });
 
+describe('reference data (the process itself is the workbench’s /api/processes/incident)', () => {
+  it('gives the report timetable with its labels and the recovery targets', async () => {
+    const res = await get(s.ownerA, '/api/incidents/report-rules');
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.reportRules).toHaveLength(16);
+    expect(body.reportRules[0]).toMatchObject({ key: expect.any(String), continuingLabel: { ja: expect.any(String), en: expect.any(String) } });
+    expect(Object.keys(body.recoveryTargets).sort()).toEqual(['A', 'B', 'C']);
+    expect(body).not.toHaveProperty('states');
+  });
+});
+
 describe('report deadlines and recipients of a host failure (INC-5, INC-7, INC-8)', () => {
   let id: string;
 
@@ -137,8 +149,8 @@ describe('report deadlines and recipients of a host failure (INC-5, INC-7, INC-8
     expect(rec.deadlines.recovery.dueAt).toBe(jst('2026-11-24T14:00').toISOString());
     expect(rec.deadlines.rule.firstChannelLabel.ja).toBe('電話およびメール');
     expect(rec.recipients.to).toEqual(['tokatsu1@pref.example.lg.jp', 'tokatsu2@pref.example.lg.jp', 'doro@pref.example.lg.jp', 'ict@pref.example.lg.jp']);
-    expect(rec.allowedActions.map((a: { action: string }) => a.action)).toEqual(['escalate', 'dispatch']);
-    expect(rec.timeline.map((h: { action: string }) => h.action)).toEqual(['register']);
+    expect(rec.process.actions.map((a: { action: string }) => a.action)).toEqual(['escalate', 'dispatch']);
+    expect(rec.process.history.map((h: { action: string }) => h.action)).toEqual(['register']);
   });
 
   it('after a vMotion puts the education VM on the failed host, the first report goes to its owner too', async () => {
@@ -327,7 +339,7 @@ describe('trouble recovery and close (INC-6, INC-10)', () => {
     const rec = (await get(s.op, `/api/incidents/${id}`)).json();
     expect(rec.state).toBe('closed');
     expect(rec.problemIds).toEqual([p.json().id]);
-    expect(rec.timeline.map((h: { action: string }) => h.action)).toEqual([
+    expect(rec.process.history.map((h: { action: string }) => h.action)).toEqual([
       'register',
       'dispatch',
       'submit_procedure',
@@ -339,7 +351,7 @@ describe('trouble recovery and close (INC-6, INC-10)', () => {
       'provisional_close',
       'close',
     ]);
-    expect(rec.allowedActions).toEqual([]);
+    expect(rec.process.actions).toEqual([]);
   });
 
   it('the manager returns a provisionally closed QA for correction with a comment', async () => {
@@ -348,6 +360,33 @@ describe('trouble recovery and close (INC-6, INC-10)', () => {
     await act(s.op, qa, 'provisional_close', { requesterApproval: 'メールで了承', resolution: '回答済' });
     expect((await act(s.mgr, qa, 'return')).statusCode).toBe(400);
     expect((await act(s.mgr, qa, 'return', { comment: '回答の根拠を追記' })).json().state).toBe('in_progress');
+  });
+});
+
+describe("the requester's confirmation before a provisional close (N §3.2.3.7 クローズ承認)", () => {
+  it("the operator answers; only the requester's department confirms or reopens it; the manager then closes", async () => {
+    const qa = (await post(s.op, '/api/incidents', { title: '土木部の質問（承認）', description: '利用方法', source: 'system_owner', class: 'qa', departmentId: deptA })).json().id;
+    await act(s.op, qa, 'dispatch');
+    expect((await act(s.op, qa, 'request_confirmation', {})).statusCode).toBe(400);
+    expect((await act(s.op, qa, 'request_confirmation', { resolution: '手順書の3章をご参照ください' })).json().state).toBe('awaiting_confirmation');
+    const offered = (await get(s.ownerA, `/api/incidents/${qa}`)).json().process.actions.map((a: { action: string }) => a.action);
+    expect(offered).toEqual(['confirm', 'reopen']);
+    expect((await act(s.ownerB, qa, 'confirm')).statusCode).toBe(404);
+    expect((await act(s.ownerA, qa, 'reopen', { comment: 'まだ解決していません' })).json().state).toBe('in_progress');
+    await act(s.op, qa, 'request_confirmation', { resolution: '設定を修正しました' });
+    const confirmed = (await act(s.ownerA, qa, 'confirm')).json();
+    expect(confirmed).toMatchObject({ state: 'provisionally_closed' });
+    expect((await act(s.mgr, qa, 'close')).json().state).toBe('closed');
+    const rec = (await get(s.op, `/api/incidents/${qa}`)).json();
+    expect(rec.process.history.map((h: { action: string; actor: string }) => `${h.action}:${h.actor}`)).toEqual([
+      'register:op (op)',
+      'dispatch:op (op)',
+      'request_confirmation:op (op)',
+      'reopen:ownerA (ownerA)',
+      'request_confirmation:op (op)',
+      'confirm:ownerA (ownerA)',
+      'close:mgr (mgr)',
+    ]);
   });
 });
 

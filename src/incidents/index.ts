@@ -4,7 +4,7 @@ import { incidentMessages } from './messages.ts';
 registerMessages(incidentMessages);
 
 export { jstCell, type LedgerColumn, type LedgerFile, ledgerFile } from './export.ts';
-export { bigrams } from './grams.ts';
+export { bigrams } from '../kernel/grams.ts';
 export { incidentListQuery, registerInput, type RegisterInput } from './inputs.ts';
 export { type IncidentRef, incidentRefs, incidentsOfProblem, linkIncidentProblem } from './links.ts';
 export { incidentMessages } from './messages.ts';

@@ -1,8 +1,10 @@
+import { sql } from 'drizzle-orm';
 import type { BusinessCalendar } from '../calendar/index.ts';
 import { ConflictError, type DomainError } from '../kernel/errors.ts';
 import type { IncidentMailTemplates } from '../notify/index.ts';
-import { defineProcess, type FireContext, type SideEffect, type TransitionInput } from '../process/index.ts';
-import { sendRecoveryMail } from './mails.ts';
+import { defineProcess, type FieldSpec, type FireContext, type SideEffect, type TransitionInput } from '../process/index.ts';
+import { sendDeclineMail, sendRecoveryMail } from './mails.ts';
+import { incidentScope } from './scope.ts';
 import { incidentRouting, incidents } from './schema.ts';
 
 export type Incident = typeof incidents.$inferSelect;
@@ -38,6 +40,64 @@ const recoveryMail =
     sendRecoveryMail(e.tx, e.ctx, e.record, kind, e.input);
 
 /**
+ * Which class each class-specific step belongs to (N §3.2.3.2–3.2.3.4); unlisted steps suit all —
+ * escalation to the manager (and on to the supervisor) is also how an inquiry of doubtful scope is
+ * decided (3.2.3.1 「対応の要否について管理者にエスカレーション」).
+ */
+export const ACTION_CLASSES: Record<string, readonly IncidentClass[]> = {
+  route: ['work_request'],
+  dispatch: ['qa', 'trouble'],
+  submit_procedure: ['trouble'],
+  review_procedure: ['trouble'],
+  return_procedure: ['trouble'],
+  approve_procedure: ['trouble'],
+  reject_procedure: ['trouble'],
+  start_recovery: ['trouble'],
+  complete_recovery: ['trouble'],
+  confirm_vm_return: ['trouble'],
+  hand_over: ['trouble'],
+};
+
+/** Each class-specific step applies only to records of its classes (ACTION_CLASSES). */
+function byClass<T extends { action: string }>(ts: T[]): (T & { appliesTo?: (r: Incident) => boolean })[] {
+  return ts.map((t) => {
+    const classes = ACTION_CLASSES[t.action];
+    return classes ? { ...t, appliesTo: (r: Incident) => classes.includes(r.class) } : t;
+  });
+}
+
+/** How each step's input fields are asked for (the workbench's action dialog renders these). */
+const INCIDENT_FIELDS: Record<string, FieldSpec> = {
+  route: {
+    kind: 'select',
+    label: { ja: '振り分け先', en: 'Route to' },
+    options: [
+      { value: 'monitoring_suppression', label: { ja: '監視抑止', en: 'Monitoring suppression' } },
+      { value: 'operation', label: { ja: 'オペレーション', en: 'Operation' } },
+      { value: 'change', label: { ja: '変更', en: 'Change' } },
+    ],
+  },
+  routeRef: { kind: 'text', label: { ja: '参照番号（抑止・作業・変更）', en: 'Reference (suppression / work / change)' }, max: 200 },
+  assigneeId: { kind: 'person', label: { ja: '担当者', en: 'Assignee' }, roles: ['operator', 'vendor_manager'], hint: { ja: '未選択なら自分', en: 'Yourself if not chosen' } },
+  dueAt: { kind: 'datetime', label: { ja: '納期', en: 'Due' } },
+  probableCause: { kind: 'textarea', label: { ja: '想定原因', en: 'Probable cause' }, max: 4000 },
+  steps: { kind: 'textarea', label: { ja: '復旧手順', en: 'Recovery steps' }, max: 20_000 },
+  checklist: { kind: 'textarea', label: { ja: 'チェックリスト', en: 'Checklist' }, max: 20_000 },
+  schedule: { kind: 'textarea', label: { ja: 'スケジュール', en: 'Schedule' }, max: 4000 },
+  risks: { kind: 'textarea', label: { ja: 'リスク', en: 'Risks' }, max: 4000 },
+  fallback: { kind: 'textarea', label: { ja: '切り戻し手順', en: 'Fallback' }, max: 4000 },
+  procedureRef: { kind: 'text', label: { ja: '承認済みの復旧手順書', en: 'Approved procedure document' }, max: 400 },
+  workFrom: { kind: 'datetime', label: { ja: '作業開始', en: 'Work from' } },
+  workTo: { kind: 'datetime', label: { ja: '作業終了', en: 'Work to' } },
+  workers: { kind: 'lines', label: { ja: '作業者（1行に1名）', en: 'Workers (one a line)' } },
+  description: { kind: 'textarea', label: { ja: '作業内容', en: 'Work' }, max: 4000 },
+  businessImpact: { kind: 'textarea', label: { ja: '業務への影響', en: 'Business impact' }, max: 4000 },
+  vmsMoved: { kind: 'boolean', label: { ja: 'HA/vMotionで仮想マシンが移動した', en: 'VMs were moved by HA/vMotion' } },
+  requesterApproval: { kind: 'text', label: { ja: '依頼元の承認（誰が・いつ・どの手段で）', en: 'Requester approval (who, when, how)' }, max: 1000 },
+  resolution: { kind: 'textarea', label: { ja: '回答・対応結果', en: 'Resolution' }, max: 10_000 },
+};
+
+/**
  * インシデント管理 (N §3.2), its RACI table (3.2.2.1) as Kiban enforces it:
  *
  *   作業内容               担当者  管理者  責任者  統括責任者  ICT管理者  システム所管
@@ -68,10 +128,39 @@ export const incidentProcess = defineProcess<string, string, Incident, IncidentC
     recovering: { ja: '復旧作業中', en: 'Recovering' },
     recovered: { ja: '復旧済', en: 'Recovered' },
     handed_over: { ja: 'システム所管へ復旧依頼済', en: 'Handed to the system owner' },
+    awaiting_confirmation: { ja: '依頼元承認待ち', en: 'Awaiting the requester' },
     provisionally_closed: { ja: '仮クローズ', en: 'Provisionally closed' },
     closed: { ja: 'クローズ', en: 'Closed' },
   },
   initial: 'registered',
+  final: ['closed'],
+  pathOf: (r) =>
+    r.class === 'trouble'
+      ? ['registered', 'in_progress', 'procedure_review', 'procedure_approval', 'recovering', 'recovered', 'awaiting_confirmation', 'provisionally_closed', 'closed']
+      : r.class === 'work_request'
+        ? ['registered', 'manager_review', 'supervisor_review', 'in_progress', 'awaiting_confirmation', 'provisionally_closed', 'closed']
+        : ['registered', 'in_progress', 'awaiting_confirmation', 'provisionally_closed', 'closed'],
+  fields: INCIDENT_FIELDS,
+  events: {
+    register: { ja: '受付・登録', en: 'Registered' },
+    report_first: { ja: '第一報', en: 'First report' },
+    report_continuing: { ja: '継続報', en: 'Continuing report' },
+    report_final: { ja: '最終報', en: 'Final report' },
+    reprioritise: { ja: '優先度の見直し', en: 'Priority reviewed' },
+    link_problem: { ja: '問題の紐付け', en: 'Problem linked' },
+    unlink_problem: { ja: '問題の紐付け解除', en: 'Problem unlinked' },
+  },
+  work: {
+    module: { ja: 'インシデント', en: 'Incident' },
+    permission: 'incident.read',
+    ref: incidents.receiptNo,
+    title: incidents.title,
+    // The nearest of the next report due (INC-7) and the 納期 / action-plan date (INC-9).
+    due: sql`least(${incidents.nextReportDueAt}, ${incidents.dueAt})`,
+    path: (id) => `/incidents/${id}`,
+    grams: incidents.grams,
+    scope: incidentScope,
+  },
   requesterOf: (r) =>
     r.state === 'procedure_approval'
       ? r.procedureSubmittedBy
@@ -79,7 +168,7 @@ export const incidentProcess = defineProcess<string, string, Incident, IncidentC
         ? r.provisionallyClosedBy
         : (r.requesterId ?? r.registeredBy),
   departmentOf: (r) => r.departmentId,
-  transitions: [
+  transitions: byClass([
     // ── 依頼作業対応 (3.2.3.2) ──────────────────────────────────────────────────────────────
     {
       action: 'route',
@@ -88,6 +177,7 @@ export const incidentProcess = defineProcess<string, string, Incident, IncidentC
       to: 'in_progress',
       raci: { operator: '○', vendor_manager: '△' },
       requires: ['route'],
+      optional: ['routeRef', 'comment'],
       set: (i, ctx) => ({ routeTo: i.route, routeRef: text(i.routeRef), assigneeId: ctx.actor.personId, dispatchedAt: ctx.clock.now() }),
       effects: [recordRouting('route')],
     },
@@ -125,6 +215,7 @@ export const incidentProcess = defineProcess<string, string, Incident, IncidentC
       from: 'supervisor_review',
       to: 'in_progress',
       raci: { vendor_manager: '△', supervisor: '◎' },
+      optional: ['comment'],
       set: (_i, ctx) => ({ routeTo: 'supervisor_accepted', dispatchedAt: ctx.clock.now() }),
       effects: [recordRouting('supervisor_accepted')],
     },
@@ -136,7 +227,8 @@ export const incidentProcess = defineProcess<string, string, Incident, IncidentC
       raci: { supervisor: '◎' },
       requires: ['comment'],
       set: (i, ctx) => ({ routeTo: 'declined', resolution: text(i.comment), closedBy: ctx.actor.personId, closedAt: ctx.clock.now() }),
-      effects: [recordRouting('supervisor_declined')],
+      // INC-3: 「実施しない場合は、その旨を統括責任者からシステム所管に通知する」 (mails.ts).
+      effects: [recordRouting('supervisor_declined'), (e) => sendDeclineMail(e.tx, e.ctx, e.record, e.input)],
     },
     // ── 受付後の割当（QA・トラブル） ──────────────────────────────────────────────────────────
     {
@@ -145,6 +237,7 @@ export const incidentProcess = defineProcess<string, string, Incident, IncidentC
       from: 'registered',
       to: 'in_progress',
       raci: { operator: '○', vendor_manager: '○' },
+      optional: ['assigneeId', 'dueAt', 'comment'],
       set: (i, ctx) => ({
         assigneeId: text(i.assigneeId) ?? ctx.actor.personId,
         dispatchedAt: ctx.clock.now(),
@@ -159,6 +252,7 @@ export const incidentProcess = defineProcess<string, string, Incident, IncidentC
       to: 'procedure_review',
       raci: { operator: '○', vendor_manager: '○' },
       requires: ['probableCause', 'steps', 'schedule', 'risks', 'fallback'],
+      optional: ['checklist'],
       set: (i, ctx) => ({
         probableCause: text(i.probableCause),
         procedure: { steps: String(i.steps), schedule: String(i.schedule), risks: String(i.risks), fallback: String(i.fallback), checklist: text(i.checklist) ?? '' },
@@ -173,6 +267,7 @@ export const incidentProcess = defineProcess<string, string, Incident, IncidentC
       from: 'procedure_review',
       to: 'procedure_approval',
       raci: { vendor_manager: '○' },
+      optional: ['comment'],
     },
     {
       action: 'return_procedure',
@@ -188,6 +283,7 @@ export const incidentProcess = defineProcess<string, string, Incident, IncidentC
       from: 'procedure_approval',
       to: 'in_progress',
       raci: { vendor_manager: '△', supervisor: '◎' },
+      optional: ['comment'],
       set: (_i, ctx) => ({ procedureApprovedBy: ctx.actor.personId, procedureApprovedAt: ctx.clock.now() }),
     },
     {
@@ -205,6 +301,7 @@ export const incidentProcess = defineProcess<string, string, Incident, IncidentC
       to: 'recovering',
       raci: { operator: '○', vendor_manager: '○' },
       requires: ['workFrom', 'workTo', 'workers', 'description', 'businessImpact'],
+      optional: ['procedureRef'],
       set: (i) => (text(i.procedureRef) ? { procedureRef: text(i.procedureRef) } : {}),
       effects: [recoveryMail('recovery_start')],
     },
@@ -215,6 +312,7 @@ export const incidentProcess = defineProcess<string, string, Incident, IncidentC
       to: 'recovered',
       raci: { operator: '○', vendor_manager: '○' },
       requires: ['workFrom', 'workTo', 'workers', 'description', 'businessImpact'],
+      optional: ['vmsMoved'],
       set: (i) => ({ recoveredAt: date(i.workTo), vmReturnRequired: i.vmsMoved === true }),
       effects: [recoveryMail('recovery_complete')],
     },
@@ -235,7 +333,36 @@ export const incidentProcess = defineProcess<string, string, Incident, IncidentC
       raci: { operator: '○', vendor_manager: '△' },
       requires: ['comment'],
     },
-    // ── クローズ (3.2.3.7) ───────────────────────────────────────────────────────────────
+    // ── クローズ (3.2.3.7): 回答 → 依頼元のクローズ承認 → 仮クローズ → クローズ ─────────────────
+    {
+      action: 'request_confirmation',
+      label: { ja: '回答（依頼元へクローズ承認を依頼）', en: 'Answer (ask the requester to confirm)' },
+      from: ['in_progress', 'recovered', 'handed_over'],
+      to: 'awaiting_confirmation',
+      raci: { operator: '○', vendor_manager: '△' },
+      requires: ['resolution'],
+      set: (i, ctx) => ({ resolution: text(i.resolution), provisionallyClosedBy: ctx.actor.personId }),
+    },
+    {
+      // The requester's クローズ承認 in N's flow chart: the department's system owner confirms in Kiban
+      // (an operator may record a confirmation received by phone or mail instead).
+      action: 'confirm',
+      label: { ja: '依頼元承認（解決を確認）', en: 'Confirm resolved (requester)' },
+      from: 'awaiting_confirmation',
+      to: 'provisionally_closed',
+      raci: { system_owner: '○', operator: '○' },
+      optional: ['comment'],
+      set: (i, ctx) => ({ requesterApproval: text(i.comment) ?? `${ctx.actor.label}（Kibanで承認）` }),
+    },
+    {
+      action: 'reopen',
+      label: { ja: '未解決（再対応を依頼）', en: 'Not resolved (ask again)' },
+      from: 'awaiting_confirmation',
+      to: 'in_progress',
+      raci: { system_owner: '○', operator: '○' },
+      requires: ['comment'],
+      set: () => ({ provisionallyClosedBy: null }),
+    },
     {
       action: 'provisional_close',
       label: { ja: '仮クローズ（依頼元承認済）', en: 'Provisionally close (requester agreed)' },
@@ -251,6 +378,7 @@ export const incidentProcess = defineProcess<string, string, Incident, IncidentC
       from: 'provisionally_closed',
       to: 'closed',
       raci: { operator: '△', vendor_manager: '◎' },
+      optional: ['comment'],
       set: (_i, ctx) => ({ closedBy: ctx.actor.personId, closedAt: ctx.clock.now(), nextReportDueAt: null }),
     },
     {
@@ -262,27 +390,8 @@ export const incidentProcess = defineProcess<string, string, Incident, IncidentC
       requires: ['comment'],
       set: () => ({ provisionallyClosedBy: null }),
     },
-  ],
+  ]),
 });
-
-/**
- * Which class each class-specific step belongs to (N §3.2.3.2–3.2.3.4); unlisted steps suit all —
- * escalation to the manager (and on to the supervisor) is also how an inquiry of doubtful scope is
- * decided (3.2.3.1 「対応の要否について管理者にエスカレーション」).
- */
-export const ACTION_CLASSES: Record<string, readonly IncidentClass[]> = {
-  route: ['work_request'],
-  dispatch: ['qa', 'trouble'],
-  submit_procedure: ['trouble'],
-  review_procedure: ['trouble'],
-  return_procedure: ['trouble'],
-  approve_procedure: ['trouble'],
-  reject_procedure: ['trouble'],
-  start_recovery: ['trouble'],
-  complete_recovery: ['trouble'],
-  confirm_vm_return: ['trouble'],
-  hand_over: ['trouble'],
-};
 
 /** Facts about a record the guards need from outside its row. */
 export interface GuardFacts {
@@ -296,9 +405,14 @@ export interface GuardFacts {
  *  - provisional close waits for the VMs moved by HA/vMotion to be back (INC-6 follow-up);
  *  - a High-priority trouble closes only with a problem opened for its root cause (3.2.3.7, INC-10).
  */
-export function guard(i: Incident, action: string, input: TransitionInput, facts: GuardFacts): DomainError | null {
+/** A class-specific step asked of a record of another class (a trouble's step on a QA…). */
+export function wrongClass(i: Incident, action: string): DomainError | null {
   const classes = ACTION_CLASSES[action];
   if (classes && !classes.includes(i.class)) return new ConflictError('incident.wrong_class', { action: incidentProcess.transitions.find((t) => t.action === action)?.label.ja ?? action });
+  return null;
+}
+
+export function guard(i: Incident, action: string, input: TransitionInput, facts: GuardFacts): DomainError | null {
   if (action === 'start_recovery' && !i.procedureApprovedAt && !text(input.procedureRef)) {
     return new ConflictError('incident.procedure_not_approved');
   }

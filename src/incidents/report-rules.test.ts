@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BusinessCalendar, parseJstLocal } from '../calendar/index.ts';
-import { bigrams } from './grams.ts';
+import { bigrams } from '../kernel/grams.ts';
 import { findReportRule, planReports, REPORT_RULES } from './report-rules.ts';
 import { priorityOf } from './service.ts';
 

@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { sessionOf } from '../http/session.ts';
 import type { LedgerFile } from './export.ts';
 import { actionInput, incidentListQuery, registerInput, reportInput, reprioritiseInput, similarQuery, stocktakeInput } from './inputs.ts';
-import { incidentProcess } from './process.ts';
 import { CADENCE_LABELS, CHANNEL_LABELS, RECOVERY_TARGETS, REPORT_RULES } from './report-rules.ts';
 import type { IncidentService } from './service.ts';
 
@@ -34,9 +33,8 @@ export function incidentRoutes(app: FastifyInstance, deps: { incidents: Incident
       return sendLedger(reply, await svc.exportLedger(sessionOf(req).actor, format, filters));
     });
   }
-  r.get('/api/incidents/process', { schema: { tags, summary: 'プロセス定義（状態・遷移・RACI）と報告時間表' } }, async () => ({
-    states: incidentProcess.states,
-    transitions: incidentProcess.transitions.map((t) => ({ action: t.action, from: t.from, to: t.to, raci: t.raci, requires: t.requires ?? [], label: t.label })),
+  // The process definition itself is the workbench's: GET /api/processes/incident.
+  r.get('/api/incidents/report-rules', { schema: { tags, summary: '報告時間表と復旧目標時間' } }, async () => ({
     reportRules: REPORT_RULES.map((x) => ({
       ...x,
       firstChannelLabel: x.firstChannel ? CHANNEL_LABELS[x.firstChannel] : null,

@@ -9,10 +9,10 @@ import { departments } from '../iam/schema.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { ConflictError, type FieldErrors, fieldError, ForbiddenError, InputError, NotFoundError } from '../kernel/errors.ts';
 import { likePattern, type Page, parseSort } from '../kernel/paging.ts';
-import { enqueueMail, incidentMailTemplates, listMailsFor, type MailView } from '../notify/index.ts';
-import { type AllowedAction, allowedActions, fire, type HistoryEntry, historyOf, isOverdue, processHistory } from '../process/index.ts';
+import { incidentMailTemplates, listMailsFor, type MailView } from '../notify/index.ts';
+import { allowedActions, fire, isOverdue, processHistory, processView } from '../process/index.ts';
 import { jstCell, type LedgerColumn, type LedgerFile, ledgerFile } from './export.ts';
-import { bigrams, overlapCount, textArray } from './grams.ts';
+import { bigrams, overlapCount, textArray } from '../kernel/grams.ts';
 import {
   type ActionInput,
   actionInput,
@@ -29,7 +29,9 @@ import {
   stocktakeInput,
 } from './inputs.ts';
 import { recordReport } from './mails.ts';
-import { ACTION_CLASSES, guard, type Incident, type IncidentContext, incidentProcess } from './process.ts';
+import { createStocktakeJob, saveStocktake } from './stocktake.ts';
+import { incidentScope } from './scope.ts';
+import { guard, wrongClass, type Incident, type IncidentContext, incidentProcess } from './process.ts';
 import { nextReceiptNo } from './receipts.ts';
 import { affectedOf, recipientsOf } from './recipients.ts';
 import {
@@ -42,7 +44,6 @@ import {
   ruleByKey,
 } from './report-rules.ts';
 import { incidentCis, incidentProblems, incidentReports, incidentRouting, incidents, incidentStocktakes, type UrgencyCriteria } from './schema.ts';
-import { addressesOfRole } from './recipients.ts';
 
 export interface IncidentDeps {
   db: Db;
@@ -147,23 +148,7 @@ export function createIncidentService(deps: IncidentDeps) {
   const mails = incidentMailTemplates(deps.platformName ?? '第三期サーバ仮想基盤');
   const ctxOf = (actor: Actor): IncidentContext => ({ clock, actor, calendar, mails });
 
-  /**
-   * ORG-4: a system owner sees the incidents their department asked about and those affecting their
-   * department's VMs; everyone with an all-departments role sees all. Applied to every read.
-   */
-  function visible(actor: Actor): SQL | undefined {
-    const depts = visibleDepartments(actor);
-    if (depts === null) return undefined;
-    if (depts.length === 0) return sql`false`;
-    return or(
-      inArray(incidents.departmentId, depts),
-      sql`EXISTS (SELECT 1 FROM ${incidentCis} JOIN ${cmdbVms} ON ${cmdbVms.id} = ${incidentCis.ciId} JOIN ${cmdbSystems} ON ${cmdbSystems.id} = ${cmdbVms.systemId}
-        WHERE ${incidentCis.incidentId} = ${incidents.id} AND ${incidentCis.ciType} = 'vm' AND ${inArray(cmdbSystems.departmentId, depts)})`,
-      // A host failure affects the owners of the VMs on that host now (the same placement INC-8 mails use).
-      sql`EXISTS (SELECT 1 FROM ${incidentCis} JOIN ${cmdbVms} ON ${cmdbVms.hostId} = ${incidentCis.ciId} JOIN ${cmdbSystems} ON ${cmdbSystems.id} = ${cmdbVms.systemId}
-        WHERE ${incidentCis.incidentId} = ${incidents.id} AND ${incidentCis.ciType} = 'host' AND ${inArray(cmdbSystems.departmentId, depts)})`,
-    );
-  }
+  const visible = incidentScope;
 
   async function load(t: Db, actor: Actor, id: string): Promise<Incident> {
     requirePermission(actor, 'incident.read');
@@ -303,6 +288,10 @@ export function createIncidentService(deps: IncidentDeps) {
       const i = await load(t, actor, id);
       const permitted = allowedActions(incidentProcess, i, actor).some((a) => a.action === action);
       // A stale client gets the kernel's stale-version answer, not a guard about a state it has not seen.
+      if (version === i.version && !permitted) {
+        const wrong = wrongClass(i, action);
+        if (wrong) throw wrong;
+      }
       if (permitted && version === i.version) {
         const hasProblem = (await t.select({ n: count() }).from(incidentProblems).where(eq(incidentProblems.incidentId, i.id)))[0]!.n > 0;
         const refused = guard(i, action, input, { hasProblem });
@@ -462,24 +451,29 @@ export function createIncidentService(deps: IncidentDeps) {
     const cis = await db.select().from(incidentCis).where(eq(incidentCis.incidentId, id)).orderBy(asc(incidentCis.id));
     const affected = cis.length ? await affectedOf(db, id) : null;
     const recipients = i.class === 'trouble' ? await recipientsOf(db, id, affected ?? undefined) : null;
-    const timeline: HistoryEntry[] = await historyOf(db, incidentProcess.name, id);
     const mailsOf: MailView[] = can(actor, 'mail.read') ? await listMailsFor(db, actor, 'incident', id) : [];
     const routing = await db.select().from(incidentRouting).where(eq(incidentRouting.incidentId, id)).orderBy(asc(incidentRouting.id));
     const reports = await db.select().from(incidentReports).where(eq(incidentReports.incidentId, id)).orderBy(asc(incidentReports.id));
     const problemIds = (await db.select({ id: incidentProblems.problemId }).from(incidentProblems).where(eq(incidentProblems.incidentId, id))).map((p) => p.id);
-    const actions: AllowedAction[] = allowedActions(incidentProcess, i, actor).filter((a) => !ACTION_CLASSES[a.action] || ACTION_CLASSES[a.action]!.includes(i.class));
+    const dl = deadlines(i, ruleByKey(i.reportRule), now);
     const similar = i.class === 'qa' ? await similarTo(actor, { q: `${i.title}\n${i.description}`.slice(0, 2000), class: 'qa', exclude: i.id }) : [];
     return {
       ...view(i, now),
-      allowedActions: actions,
-      deadlines: deadlines(i, ruleByKey(i.reportRule), now),
+      process: await processView(db, incidentProcess, i, actor, {
+        deadlines: [
+          { key: 'firstReport', label: { ja: '第一報', en: 'First report' }, ...dl.firstReport },
+          { key: 'nextReport', label: { ja: '次回報告', en: 'Next report' }, ...dl.nextReport },
+          { key: 'recovery', label: { ja: '復旧目標', en: 'Recovery target' }, ...dl.recovery },
+          { key: 'due', label: { ja: '納期', en: 'Due' }, ...dl.due },
+        ].filter((d) => d.dueAt || d.doneAt),
+      }),
+      deadlines: dl,
       affected: { cis, vmNames: affected?.vmNames ?? [], recoveryOrder: affected?.recoveryOrder ?? [], currentLevel: affected?.level ?? null },
       recipients,
       routing,
       reports,
       problemIds,
       similar,
-      timeline,
       mails: mailsOf,
     };
   }
@@ -606,42 +600,11 @@ export function createIncidentService(deps: IncidentDeps) {
     const input = stocktakeInput.parse(raw);
     if (input.atRisk && !input.note) throw fieldError('note', 'field.required');
     const st = await stocktake(actor);
-    const now = clock.now();
-    return inTx(db, async (t) => {
-      const [row] = await t
-        .insert(incidentStocktakes)
-        .values({
-          at: now,
-          byId: actor.personId,
-          byLabel: actor.label,
-          undispatched: st.undispatched.map((i) => i.receiptNo),
-          overdue: st.overdue.map((i) => i.receiptNo),
-          atRisk: input.atRisk,
-          note: input.note ?? null,
-          correctiveAction: input.correctiveAction ?? null,
-        })
-        .returning();
-      const to = input.atRisk ? await addressesOfRole(t, 'supervisor') : [];
-      let mailId: string | null = null;
-      if (to.length) {
-        const lines = st.overdue.map((i) => `${i.receiptNo} ${i.title}（${i.reasons.join('・')}）`);
-        mailId = (
-          await enqueueMail(t, clock, {
-            recordType: 'incident_stocktake',
-            recordId: String(row!.id),
-            to,
-            subject: `【${deps.platformName ?? '第三期サーバ仮想基盤'}】インシデント棚卸報告（品質基準・目標の遵守に懸念）`,
-            text: `インシデントの棚卸結果をご報告します。\n\n所見 ：${input.note}\n是正内容（案） ：${input.correctiveAction ?? '検討中'}\n\nディスパッチもれ ：${st.undispatched.length}件\n期限超過 ：${st.overdue.length}件\n${lines.join('\n')}\n`,
-            template: 'incident.stocktake_report',
-            createdBy: actor,
-          })
-        ).id;
-        await t.update(incidentStocktakes).set({ mailId }).where(eq(incidentStocktakes.id, row!.id));
-      }
-      await audit(t, clock, actor, { action: 'incident.stocktake', entityType: 'incident_stocktake', entityId: String(row!.id), after: { ...row, mailId } });
-      return { ...row!, mailId };
-    });
+    return inTx(db, (t) => saveStocktake(t, { clock, actor, mails }, st, input));
   }
+
+  /** The stocktake at each business day's opening (INC-9), run by the worker once a minute (stocktake.ts). */
+  const daily = createStocktakeJob({ db, clock, calendar, mails, build: stocktake });
 
   async function listStocktakes(actor: Actor, limit = 100) {
     requirePermission(actor, 'incident.read');
@@ -662,7 +625,22 @@ export function createIncidentService(deps: IncidentDeps) {
     return rows.map((i) => ({ ...view(i, now), dueAt: i.nextReportDueAt, overdue: i.nextReportDueAt! < now }));
   }
 
-  return { register, act, report, reprioritise, get, list, exportLedger, similar: similarTo, stocktake, recordStocktake, listStocktakes, reportsDue, calendar };
+  return {
+    register,
+    act,
+    report,
+    reprioritise,
+    get,
+    list,
+    exportLedger,
+    similar: similarTo,
+    stocktake,
+    recordStocktake,
+    runDailyStocktake: daily.runDue,
+    listStocktakes,
+    reportsDue,
+    calendar,
+  };
 }
 
 export type IncidentService = ReturnType<typeof createIncidentService>;

@@ -178,7 +178,7 @@ describe('監視対応台帳: alert → entry → incident → mail (MON-4, MON-
     const ledger = createAlertLedger({ db: database.db, clock });
     const [a] = await database.db.select().from(monitoringAlerts).where(eq(monitoringAlerts.itemId, items.cpuC));
     const detail = await ledger.get(operator, a!.id);
-    expect(detail.actions.map((x) => x.action)).toEqual(['respond', 'escalate', 'complete']);
+    expect(detail.process.actions.map((x) => x.action)).toEqual(['respond', 'escalate', 'complete']);
     const r = await ledger.act(operator, a!.id, 'respond', { version: a!.version });
     expect(r.state).toBe('in_progress');
     await expect(ledger.act(operator, a!.id, 'complete', { version: r.version })).rejects.toBeInstanceOf(InputError);
@@ -238,7 +238,7 @@ describe('監視の一時抑止 (MON-6)', () => {
     expect(mails[1]!.body.startsWith('2026年11月30日(月) 12:00 より、監視を再開します。')).toBe(true);
     const done = await s.get(ownerA, req.id);
     expect(done.suppression.state).toBe('completed');
-    expect(done.history.map((h) => h.action)).toEqual(['submit', 'approve', 'start', 'resume']);
+    expect(done.process.history.map((h) => h.action)).toEqual(['submit', 'approve', 'start', 'resume']);
   });
 
   it('停止: targets under an approved stop are not checked in the window', async () => {
@@ -321,7 +321,7 @@ describe('running in a server process (KIBAN_MONITORING=on)', () => {
     });
     const port = await workers.monitoring!.senderPort;
     expect(port).toBeGreaterThan(0);
-    expect(jobs.map((j) => j.ms)).toEqual([10_000, 500, 60_000, 30_000, 60_000]);
+    expect(jobs.map((j) => j.ms)).toEqual([10_000, 60_000, 60_000, 500, 60_000, 30_000, 60_000]);
     const t0 = Math.floor(clock.now().getTime() / 1000);
     const reply = await sendValues('127.0.0.1', port!, [{ host: 'doro-db01', key: 'system.cpu.util', value: '10', clock: t0 }]);
     expect(reply.info).toMatch(/processed: 1; failed: 0/);

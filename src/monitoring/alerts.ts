@@ -10,7 +10,7 @@ import type { Clock } from '../kernel/clock.ts';
 import { NotFoundError } from '../kernel/errors.ts';
 import { likePattern, listQuery, type Page, parseSort } from '../kernel/paging.ts';
 import { enqueueMail, mailFrom } from '../notify/index.ts';
-import { type AllowedAction, allowedActions, defineProcess, type FireContext, fire, type HistoryEntry, historyOf, processHistory } from '../process/index.ts';
+import { allowedActions, defineProcess, type FireContext, fire, processHistory, type ProcessView, processView } from '../process/index.ts';
 import { ciContext, monitoringAddresses, suppressionCovering } from './context.ts';
 import { type IncidentPolicy, opensIncident, procedureFor, REPEAT_WINDOW_MS, thresholdGuidance } from './guidance.ts';
 import { type MonitoringMailTemplates, monitoringMailTemplates } from './mails.ts';
@@ -28,6 +28,14 @@ const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() !
  * 未対応 → 対応中 (初動) → 完了; escalation to the manager is a logged step (N: 手順書に記載がなければ
  * 管理者にエスカレーション). A recovery detected by the engine completes the entry (system step).
  */
+/** ORG-4: a system owner sees the alerts of their department's CIs; all-departments roles see all. */
+export function alertScope(actor: Actor): SQL | undefined {
+  const depts = visibleDepartments(actor);
+  if (depts === null) return undefined;
+  if (depts.length === 0) return sql`false`;
+  return inArray(monitoringAlerts.departmentId, depts);
+}
+
 export const alertProcess = defineProcess({
   name: 'monitoring_alert',
   recordType: 'monitoring_alert',
@@ -38,6 +46,21 @@ export const alertProcess = defineProcess({
     done: { ja: '完了', en: 'Done' },
   },
   initial: 'open',
+  fields: { resolution: { kind: 'textarea', label: { ja: '対応結果', en: 'Resolution' }, max: 4000 } },
+  events: {
+    detect: { ja: '検知（台帳に記録）', en: 'Detected (recorded)' },
+    severity_changed: { ja: '重要度の変化', en: 'Severity changed' },
+    recovered: { ja: '復旧検知', en: 'Recovery detected' },
+    incident_failed: { ja: 'インシデント自動登録失敗', en: 'Incident registration failed' },
+  },
+  work: {
+    module: { ja: '監視アラート', en: 'Alert' },
+    permission: 'monitoring.read',
+    ref: monitoringAlerts.ciName,
+    title: monitoringAlerts.itemName,
+    path: (id) => `/monitoring/alerts/${id}`,
+    scope: alertScope,
+  },
   requesterOf: () => null,
   transitions: [
     {
@@ -47,6 +70,7 @@ export const alertProcess = defineProcess({
       raci: { operator: '○', vendor_manager: '○' },
       set: (_i, ctx) => ({ firstResponseAt: now(ctx) }),
       label: { ja: '初動対応開始', en: 'Start response' },
+      optional: ['comment'],
     },
     {
       action: 'escalate',
@@ -65,6 +89,7 @@ export const alertProcess = defineProcess({
       requires: ['resolution'],
       set: (i, ctx) => ({ resolution: text(i.resolution), doneAt: now(ctx) }),
       label: { ja: '対応完了', en: 'Complete' },
+      optional: ['comment'],
     },
     {
       action: 'recover',
@@ -378,12 +403,7 @@ const SORTS: Record<string, SQL> = {
 
 export function createAlertLedger(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps;
-  function visible(actor: Actor): SQL | undefined {
-    const depts = visibleDepartments(actor);
-    if (depts === null) return undefined;
-    if (depts.length === 0) return sql`false`;
-    return inArray(monitoringAlerts.departmentId, depts);
-  }
+  const visible = alertScope;
   async function load(t: Db, actor: Actor, id: string): Promise<Alert> {
     requirePermission(actor, 'monitoring.read');
     const [a] = await t.select().from(monitoringAlerts).where(and(eq(monitoringAlerts.id, id), visible(actor)));
@@ -416,9 +436,9 @@ export function createAlertLedger(deps: { db: Db; clock: Clock }) {
       ];
       return { items: rows.map(view), total: n, page: q.page, pageSize: q.pageSize };
     },
-    async get(actor: Actor, id: string): Promise<{ alert: AlertView; actions: AllowedAction[]; history: HistoryEntry[] }> {
+    async get(actor: Actor, id: string): Promise<{ alert: AlertView; process: ProcessView }> {
       const a = await load(db, actor, id);
-      return { alert: view(a), actions: allowedActions(alertProcess, a, actor), history: await historyOf(db, alertProcess.name, a.id) };
+      return { alert: view(a), process: await processView(db, alertProcess, a, actor) };
     },
     async act(actor: Actor, id: string, action: string, raw: AlertActionInput): Promise<AlertView> {
       requirePermission(actor, 'monitoring.manage');

@@ -181,8 +181,8 @@ describe('/api/monitoring/alerts (監視対応台帳)', () => {
     expect(mine.statusCode).toBe(200);
     const body = mine.json();
     expect(body.alert).toMatchObject({ id: ids.alertA, guidance: expect.stringContaining('仮想マシン'), procedure: expect.any(String) });
-    expect(body.history.map((h: { action: string }) => h.action)).toEqual(['detect']);
-    expect(body.actions.every((a: { allowed: boolean }) => !a.allowed)).toBe(true);
+    expect(body.process.history.map((h: { action: string }) => h.action)).toEqual(['detect']);
+    expect(body.process.actions).toEqual([]);
     const other = await get(s.ownerA, `/api/monitoring/alerts/${ids.alertB}`);
     expect(other.statusCode).toBe(404);
     expect(other.json().error.code).toBe('not_found');
@@ -224,7 +224,7 @@ describe('/api/monitoring/alerts (監視対応台帳)', () => {
     const done = await send(s.manager, url(ids.alertA, 'complete'), { version: 2, resolution: '一時的な負荷。様子見で解消' });
     expect(done.statusCode).toBe(200);
     expect(done.json()).toMatchObject({ state: 'done', version: 3, resolution: '一時的な負荷。様子見で解消' });
-    const history = (await get(s.ownerA, `/api/monitoring/alerts/${ids.alertA}`)).json().history.map((h: { action: string }) => h.action);
+    const history = (await get(s.ownerA, `/api/monitoring/alerts/${ids.alertA}`)).json().process.history.map((h: { action: string }) => h.action);
     expect(history).toEqual(['detect', 'respond', 'complete']);
   });
 });
@@ -235,6 +235,15 @@ describe('/api/monitoring/suppressions (監視の一時抑止)', () => {
   const url = (id: string, action: string) => `/api/monitoring/suppressions/${id}/actions/${action}`;
   let fromOwner: { id: string; version: number };
   let fromSupervisor: { id: string };
+
+  it('gives the request rules (lead time, longest window) on their own; the process is /api/processes/monitoring_suppression', async () => {
+    const rules = await get(s.ownerA, '/api/monitoring/suppressions/rules');
+    expect(rules.statusCode).toBe(200);
+    expect(rules.json()).toEqual({ leadBusinessDays: expect.any(Number), maxWindowDays: expect.any(Number), plannedStopKeepsMonitoring: expect.any(Boolean) });
+    const flow = (await get(s.ownerA, '/api/processes/monitoring_suppression')).json();
+    expect(flow.states.map((x: { key: string }) => x.key)).toEqual(expect.arrayContaining(['submitted', 'approved', 'active', 'completed']));
+    expect((await get(null, '/api/monitoring/suppressions/rules')).statusCode).toBe(401);
+  });
 
   it('a system owner requests for their department’s system, not for another’s', async () => {
     const res = await send(s.ownerA, '/api/monitoring/suppressions', { reason: 'planned_stop', reasonText: 'OS パッチ適用', method: 'watch', ...window, systemIds: [ids.sysA] });
@@ -321,7 +330,7 @@ describe('/api/monitoring/suppressions (監視の一時抑止)', () => {
     expect((await send(s.ownerA, url(fromSupervisor.id, 'withdraw'), { version: 1 })).statusCode).toBe(404);
     const detail = (await get(s.ownerA, `/api/monitoring/suppressions/${fromOwner.id}`)).json();
     expect(detail.suppression).toMatchObject({ id: fromOwner.id, state: 'approved' });
-    expect(detail.history.map((h: { action: string }) => h.action)).toEqual(['submit', 'approve']);
+    expect(detail.process.history.map((h: { action: string }) => h.action)).toEqual(['submit', 'approve']);
   });
 });
 

@@ -4,17 +4,13 @@ import { z } from 'zod';
 import { sessionOf } from '../http/session.ts';
 import { sendLedger } from '../incidents/routes.ts';
 import { boardItemsQuery, boardQuery, historyQuery } from './board.ts';
-import { alertActionInput, alertListQuery, alertProcess } from './alerts.ts';
+import { alertActionInput, alertListQuery } from './alerts.ts';
 import type { MonitoringService } from './service.ts';
 import { settingChangeInput, settingsListQuery } from './settings.ts';
-import { suppressionActionInput, suppressionInput, suppressionListQuery, suppressionProcess } from './suppression.ts';
+import { suppressionActionInput, suppressionInput, suppressionListQuery } from './suppression.ts';
 
 const idParam = z.object({ id: z.uuid() }).strict();
 const actionParam = z.object({ id: z.uuid(), action: z.string().trim().min(1).max(40) }).strict();
-const processOf = (p: typeof alertProcess | typeof suppressionProcess) => ({
-  states: p.states,
-  transitions: p.transitions.map((t) => ({ action: t.action, from: t.from, to: t.to, raci: t.raci, requires: t.requires ?? [], system: t.system ?? false, label: t.label })),
-});
 
 /** The JSON twin of the sender protocol: {"data":[{host,key,value,clock?,ns?}]}. */
 const pushBody = z
@@ -63,11 +59,11 @@ export function monitoringRoutes(app: FastifyInstance, deps: { monitoring: Monit
     m.board.history(sessionOf(req).actor, req.params.id, req.query),
   );
 
-  // 監視対応台帳 (MON-4, MON-5)
+  // 監視対応台帳 (MON-4, MON-5). The process definitions are the workbench's: GET /api/processes/monitoring_alert
+  // and /api/processes/monitoring_suppression.
   r.get('/api/monitoring/alerts', { schema: { tags, summary: '監視対応台帳 / Alert ledger', querystring: alertListQuery } }, async (req) =>
     m.alerts.list(sessionOf(req).actor, req.query),
   );
-  r.get('/api/monitoring/alerts/process', { schema: { tags, summary: '監視対応のプロセス定義' } }, async () => processOf(alertProcess));
   r.get('/api/monitoring/alerts/:id', { schema: { tags, summary: '監視対応台帳の詳細', params: idParam } }, async (req) => m.alerts.get(sessionOf(req).actor, req.params.id));
   r.post('/api/monitoring/alerts/:id/actions/:action', { schema: { tags, summary: '監視対応の操作（初動・エスカレーション・完了）', params: actionParam, body: alertActionInput } }, async (req) =>
     m.alerts.act(sessionOf(req).actor, req.params.id, req.params.action, req.body),
@@ -77,10 +73,7 @@ export function monitoringRoutes(app: FastifyInstance, deps: { monitoring: Monit
   r.get('/api/monitoring/suppressions', { schema: { tags, summary: '監視の一時抑止申請一覧', querystring: suppressionListQuery } }, async (req) =>
     m.suppressions.list(sessionOf(req).actor, req.query),
   );
-  r.get('/api/monitoring/suppressions/process', { schema: { tags, summary: '監視の一時抑止のプロセス定義と申請期限' } }, async () => ({
-    ...processOf(suppressionProcess),
-    rules: m.suppressions.rules,
-  }));
+  r.get('/api/monitoring/suppressions/rules', { schema: { tags, summary: '監視の一時抑止の申請期限と期間の上限' } }, async () => m.suppressions.rules);
   r.post('/api/monitoring/suppressions', { schema: { tags, summary: '監視の一時抑止申請', body: suppressionInput } }, async (req, reply) =>
     reply.status(201).send(await m.suppressions.create(sessionOf(req).actor, req.body)),
   );

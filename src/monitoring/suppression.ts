@@ -18,9 +18,10 @@ import {
   defineProcess,
   type FireContext,
   fire,
-  type HistoryEntry,
-  historyOf,
+  isOverdue,
   processHistory,
+  type ProcessView,
+  processView,
   type SideEffect,
 } from '../process/index.ts';
 import { systemOwnerAddresses } from './context.ts';
@@ -72,6 +73,14 @@ const mailEffect =
 
 const REQUESTERS: Partial<Record<Role, '○'>> = { operator: '○', vendor_manager: '○', system_owner: '○', supervisor: '○' };
 
+/** ORG-4: a system owner sees their department's requests; all-departments roles see all. */
+export function suppressionScope(actor: Actor): SQL | undefined {
+  const depts = visibleDepartments(actor);
+  if (depts === null) return undefined;
+  if (depts.length === 0) return sql`false`;
+  return inArray(monitoringSuppressions.departmentId, depts);
+}
+
 export const suppressionProcess = defineProcess<string, string, Suppression, SuppressionContext>({
   name: 'monitoring_suppression',
   recordType: 'monitoring_suppression',
@@ -85,6 +94,29 @@ export const suppressionProcess = defineProcess<string, string, Suppression, Sup
     withdrawn: { ja: '取下げ', en: 'Withdrawn' },
   },
   initial: 'submitted',
+  pathOf: () => ['submitted', 'approved', 'active', 'completed'],
+  events: { submit: { ja: '申請', en: 'Submitted' } },
+  fields: {
+    method: {
+      kind: 'select',
+      label: { ja: '抑止方法', en: 'Method' },
+      hint: { ja: '未選択なら申請のとおり', en: 'As requested if not chosen' },
+      options: [
+        { value: 'watch', label: { ja: '静観（アラートは記録、インシデント・メールなし）', en: 'Watch (alerts recorded, no incident or mail)' } },
+        { value: 'stop', label: { ja: '停止（監視しない）', en: 'Stop (items not checked)' } },
+      ],
+    },
+  },
+  work: {
+    module: { ja: '監視の一時抑止', en: 'Suppression' },
+    permission: 'monitoring.read',
+    ref: sql`'抑止 ' || to_char(${monitoringSuppressions.startsAt} AT TIME ZONE 'Asia/Tokyo', 'YYYY/MM/DD HH24:MI')`,
+    title: sql`array_to_string(${monitoringSuppressions.systemNames}, '、')`,
+    // Approval is due before the window starts; once it runs, its end.
+    due: sql`CASE WHEN ${monitoringSuppressions.state} = 'active' THEN ${monitoringSuppressions.endsAt} ELSE ${monitoringSuppressions.startsAt} END`,
+    path: (id) => `/monitoring/suppressions/${id}`,
+    scope: suppressionScope,
+  },
   requesterOf: (r) => r.requestedBy,
   departmentOf: (r) => r.departmentId,
   transitions: [
@@ -96,7 +128,7 @@ export const suppressionProcess = defineProcess<string, string, Suppression, Sup
       requires: ['comment'],
       label: { ja: '再申請の依頼（差戻し）', en: 'Return for correction' },
     },
-    { action: 'resubmit', from: 'returned', to: 'submitted', raci: REQUESTERS, label: { ja: '再申請', en: 'Resubmit' } },
+    { action: 'resubmit', from: 'returned', to: 'submitted', raci: REQUESTERS, optional: ['comment'], label: { ja: '再申請', en: 'Resubmit' } },
     {
       action: 'approve',
       from: 'submitted',
@@ -108,6 +140,7 @@ export const suppressionProcess = defineProcess<string, string, Suppression, Sup
         ...(i.method === 'watch' || i.method === 'stop' ? { method: i.method } : {}),
       }),
       label: { ja: '承認・抑止方法の決定', en: 'Approve and decide the method' },
+      optional: ['method', 'comment'],
     },
     {
       action: 'start',
@@ -135,6 +168,7 @@ export const suppressionProcess = defineProcess<string, string, Suppression, Sup
       to: 'withdrawn',
       raci: REQUESTERS,
       label: { ja: '取下げ', en: 'Withdraw' },
+      optional: ['comment'],
     },
   ],
 });
@@ -214,12 +248,7 @@ export function createSuppressionService(deps: SuppressionDeps) {
   const mails = monitoringMailTemplates(deps.platformName ?? '第三期サーバ仮想化統合基盤');
   const ctxOf = (actor: Actor): SuppressionContext => ({ clock, actor, mails });
 
-  function visible(actor: Actor): SQL | undefined {
-    const depts = visibleDepartments(actor);
-    if (depts === null) return undefined;
-    if (depts.length === 0) return sql`false`;
-    return inArray(monitoringSuppressions.departmentId, depts);
-  }
+  const visible = suppressionScope;
   async function load(t: Db, actor: Actor, id: string): Promise<Suppression> {
     requirePermission(actor, 'monitoring.read');
     const [s] = await t.select().from(monitoringSuppressions).where(and(eq(monitoringSuppressions.id, id), visible(actor)));
@@ -364,9 +393,19 @@ export function createSuppressionService(deps: SuppressionDeps) {
         return view(await fire(t, ctxOf(actor), suppressionProcess, { ...s, version }, action, input));
       });
     },
-    async get(actor: Actor, id: string): Promise<{ suppression: SuppressionView; actions: AllowedAction[]; history: HistoryEntry[] }> {
+    async get(actor: Actor, id: string): Promise<{ suppression: SuppressionView; process: ProcessView }> {
       const s = await load(db, actor, id);
-      return { suppression: view(s), actions: allowedActions(suppressionProcess, s, actor), history: await historyOf(db, suppressionProcess.name, s.id) };
+      const now = clock.now();
+      const pending = s.state === 'submitted' || s.state === 'returned';
+      return {
+        suppression: view(s),
+        process: await processView(db, suppressionProcess, s, actor, {
+          deadlines: [
+            { key: 'window', label: { ja: '抑止開始', en: 'Window starts' }, dueAt: s.startsAt, doneAt: s.startedAt, overdue: pending && isOverdue(s.startsAt, now) },
+            { key: 'resume', label: { ja: '監視再開', en: 'Monitoring resumes' }, dueAt: s.endsAt, doneAt: s.resumedAt, overdue: s.state === 'active' && isOverdue(s.endsAt, now) },
+          ],
+        }),
+      };
     },
     async list(actor: Actor, q: SuppressionListQuery): Promise<Page<SuppressionView>> {
       requirePermission(actor, 'monitoring.read');

@@ -71,6 +71,36 @@ export interface RecoveryWorkData {
 }
 
 /**
+ * 棚卸報告 (INC-9, N §3.2.3.5 「統括責任者に報告する」). N prints no format for this report: the
+ * subject and the 「項目 ：値」 lines follow the style of its other mails.
+ */
+export interface StocktakeReportData {
+  at: Date;
+  /** Who made the stocktake (the manager, or 自動棚卸 at the day's opening). */
+  by: string;
+  note: string;
+  correctiveAction: string | null;
+  undispatched: readonly { receiptNo: string; title: string }[];
+  overdue: readonly { receiptNo: string; title: string; reasons: readonly string[] }[];
+}
+/**
+ * 依頼作業を実施しない旨の通知 (INC-3, N §3.2.3.2 「実施しない場合は、その旨を統括責任者からシステム所管に
+ * 通知する」). N prints no format for this notice: a plain Japanese mail in the style of its others.
+ */
+export interface WorkRequestDeclinedData {
+  receiptNo: string;
+  title: string;
+  description: string;
+  registeredAt: Date;
+  requester: string | null;
+  reason: string;
+  decidedBy: string;
+  decidedAt: Date;
+}
+
+const lines = (rows: readonly string[]) => (rows.length ? rows.map((r) => `・${r}`).join('\n') : 'なし');
+
+/**
  * The incident mails of N §3.2 (INC-8). `platformName` is the name as N's subjects print it
  * (config KIBAN_MAIL_PLATFORM_NAME, default 第三期サーバ仮想基盤): 【第三期サーバ仮想基盤障害発生】第一報.
  */
@@ -131,6 +161,35 @@ export function incidentMailTemplates(platformName: string) {
         ['業務影響', fieldValue(d.businessImpact)],
       ])}\n`,
     })) satisfies MailTemplate<RecoveryWorkData>,
+
+    stocktakeReport: ((d: StocktakeReportData) => ({
+      template: 'incident.stocktake_report',
+      subject: `【${platformName}】インシデント棚卸報告（品質基準・目標の遵守に懸念）`,
+      text: `インシデントの棚卸結果をご報告します。\n\n${RULE}\n\n${fields([
+        ['棚卸日時', jaDateTime(d.at)],
+        ['実施者', d.by],
+        ['所見', fieldValue(d.note)],
+        ['是正内容（案）', d.correctiveAction?.trim() ? d.correctiveAction.trim() : '検討中'],
+        ['ディスパッチもれ', `${d.undispatched.length}件`],
+        ['期限超過', `${d.overdue.length}件`],
+      ])}\n\nディスパッチもれ（オープンのまま）\n${lines(d.undispatched.map((i) => `${i.receiptNo} ${i.title}`))}\n\n納期・アクションプラン・報告期限の超過\n${lines(
+        d.overdue.map((i) => `${i.receiptNo} ${i.title}（${i.reasons.join('・')}）`),
+      )}\n`,
+    })) satisfies MailTemplate<StocktakeReportData>,
+
+    workRequestDeclined: ((d: WorkRequestDeclinedData) => ({
+      template: 'incident.work_request_declined',
+      subject: `【${platformName}】依頼作業の実施見送りのご連絡（${d.receiptNo}）`,
+      text: `${d.requester ? `${d.requester} 様\n\n` : ''}ご依頼いただいた以下の作業は、保守対象範囲外のため、統括責任者の判断により実施しないこととなりましたので、ご連絡します。\n\n${RULE}\n\n${fields([
+        ['受付番号', d.receiptNo],
+        ['受付日時', jaDateTime(d.registeredAt)],
+        ['件名', fieldValue(d.title)],
+        ['依頼内容', fieldValue(d.description)],
+        ['判断日時', jaDateTime(d.decidedAt)],
+        ['判断者', d.decidedBy],
+        ['理由', fieldValue(d.reason)],
+      ])}\n`,
+    })) satisfies MailTemplate<WorkRequestDeclinedData>,
   };
 }
 export type IncidentMailTemplates = ReturnType<typeof incidentMailTemplates>;

@@ -40,6 +40,9 @@ export const problemActionInput = z
 export type ProblemActionInput = z.input<typeof problemActionInput>;
 
 export const linkInput = z.object({ incidentId: z.uuid() }).strict();
+/** Unlinking an incident needs a reason (kept in both records' history). */
+export const unlinkInput = z.object({ reason: z.string().trim().max(2000) }).strict();
+export type UnlinkInput = z.input<typeof unlinkInput>;
 
 export const problemListQuery = listQuery(['receiptNo', 'registeredAt', 'state', 'priority', 'dueAt', 'title']).extend({
   state: z.string().trim().max(40).optional(),

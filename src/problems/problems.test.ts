@@ -4,12 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseJstLocal } from '../calendar/index.ts';
 import { admin, TEST_PASSWORD, type TestApp, testApp } from '../http/testing.ts';
 import { outbox } from '../notify/index.ts';
+import { incidents } from '../incidents/schema.ts';
 import { problemDecisions } from './schema.ts';
 
 /** Problem management through the HTTP API (PRB-1..4). */
 let t: TestApp;
 type Session = { cookie: string; csrf: string };
-const s = {} as Record<'op' | 'mgr' | 'sup' | 'owner', Session>;
+const s = {} as Record<'op' | 'mgr' | 'sup' | 'owner' | 'ownerB' | 'ict', Session>;
+let dept: string;
+let deptB: string;
 
 const jst = (x: string) => parseJstLocal(x);
 const get = (who: Session, url: string) => t.app.inject({ url, headers: { cookie: who.cookie } });
@@ -27,14 +30,17 @@ const decisions = (id: string) => t.database.db.select().from(problemDecisions).
 beforeAll(async () => {
   t = await testApp();
   t.clock.set(jst('2026-11-24T10:00'));
-  const dept = (await t.iam.createDepartment(admin, { code: 'D10', name: '土木部', kind: 'prefecture' })).id;
+  dept = (await t.iam.createDepartment(admin, { code: 'D10', name: '土木部', kind: 'prefecture' })).id;
+  deptB = (await t.iam.createDepartment(admin, { code: 'D20', name: '教育庁', kind: 'prefecture' })).id;
   const person = (login: string, roles: string[], extra: Record<string, unknown> = {}) =>
     t.iam.createPerson(admin, { login, displayName: login, password: TEST_PASSWORD, roles: roles as never, ...extra });
   await person('op', ['operator']);
   await person('mgr', ['vendor_manager']);
   await person('sup', ['supervisor'], { email: 'tokatsu@pref.example.lg.jp' });
   await person('owner', ['system_owner'], { departmentId: dept });
-  for (const k of ['op', 'mgr', 'sup', 'owner'] as const) s[k] = await t.login(k);
+  await person('ownerB', ['system_owner'], { departmentId: deptB });
+  await person('ict', ['ict_manager']);
+  for (const k of ['op', 'mgr', 'sup', 'owner', 'ownerB', 'ict'] as const) s[k] = await t.login(k);
 });
 afterAll(() => t.close());
 
@@ -52,7 +58,7 @@ describe('受付・登録 (PRB-1)', () => {
   it('system owners and supervisors do not register problems', async () => {
     expect((await send(s.owner, 'POST', '/api/problems', { title: 'x', description: 'y', source: 'complaint' })).statusCode).toBe(403);
     expect((await send(s.sup, 'POST', '/api/problems', { title: 'x', description: 'y', source: 'complaint' })).statusCode).toBe(403);
-    expect((await get(s.owner, '/api/problems')).statusCode).toBe(403);
+    expect((await get(s.ict, '/api/problems')).statusCode).toBe(403);
   });
 
   it('critical preventive-maintenance information is reported to the supervisor at once (PRB-4)', async () => {
@@ -117,8 +123,8 @@ describe('flow with a reason for every "no" (PRB-2, PRB-3)', () => {
     const rec = (await get(s.sup, `/api/problems/${p.id}`)).json();
     expect(rec.decisions.map((d: { answer: boolean; reason: string | null }) => d.answer)).toEqual([true, true, true, false, true, true]);
     expect(rec.decisions.filter((d: { answer: boolean }) => !d.answer).every((d: { reason: string | null }) => d.reason)).toBe(true);
-    expect(rec.timeline.at(-1).action).toBe('approve_resolution');
-    expect(rec.allowedActions).toEqual([]);
+    expect(rec.process.history.at(-1).action).toBe('approve_resolution');
+    expect(rec.process.actions).toEqual([]);
   });
 
   it('a stale version is refused with 409', async () => {
@@ -145,5 +151,96 @@ describe('preventive-maintenance target list (PRB-4) and the ledger (X-3)', () =
     const rows = parse(csv.rawPayload.subarray(3).toString('utf8')) as string[][];
     expect(rows[0]!.slice(0, 4)).toEqual(['問題番号', '登録日時', '起因', '件名']);
     expect(rows.length).toBeGreaterThan(4);
+  });
+});
+
+describe('system owners see the problems linked to their incidents (ORG-4), read-only', () => {
+  const inquiry = async (departmentId: string, title: string) =>
+    (await send(s.op, 'POST', '/api/incidents', { title, description: '障害の問合せ', source: 'system_owner', class: 'qa', departmentId })).json();
+  let a: { id: string; receiptNo: string };
+  let b: { id: string; receiptNo: string };
+  let pA: { id: string };
+  let pB: { id: string };
+  let pAB: { id: string };
+  const ids = (res: { json(): { items: { id: string }[] } }) => res.json().items.map((x) => x.id).sort();
+
+  beforeAll(async () => {
+    a = await inquiry(dept, '土木部の問合せ');
+    b = await inquiry(deptB, '教育庁の問合せ');
+    pA = await register({ title: '土木部の根本原因', source: 'incident_root_cause', incidentIds: [a.id] });
+    pB = await register({ title: '教育庁の根本原因', source: 'incident_root_cause', incidentIds: [b.id] });
+    pAB = await register({ title: '共通の根本原因', source: 'incident_rollout', incidentIds: [a.id, b.id] });
+  });
+
+  it('an owner lists and opens only the problems linked to incidents they can see, with only their incidents', async () => {
+    expect(ids(await get(s.owner, '/api/problems?pageSize=100'))).toEqual([pA.id, pAB.id].sort());
+    expect(ids(await get(s.ownerB, '/api/problems?pageSize=100'))).toEqual([pB.id, pAB.id].sort());
+    const shared = (await get(s.owner, `/api/problems/${pAB.id}`)).json();
+    expect(shared.incidents.map((i: { id: string }) => i.id)).toEqual([a.id]);
+    expect(shared.process.actions).toEqual([]);
+    expect(shared.mails).toEqual([]);
+    expect((await get(s.mgr, `/api/problems/${pAB.id}`)).json().incidents).toHaveLength(2);
+    const csv = await get(s.owner, '/api/problems.csv');
+    const rows = parse(csv.rawPayload.subarray(3).toString('utf8')) as string[][];
+    expect(rows.slice(1).map((r) => r[3]).sort()).toEqual(['共通の根本原因', '土木部の根本原因']);
+  });
+
+  it('never another department’s problem, and nothing to change', async () => {
+    expect((await get(s.owner, `/api/problems/${pB.id}`)).statusCode).toBe(404);
+    expect((await get(s.ownerB, `/api/problems/${pA.id}`)).statusCode).toBe(404);
+    expect((await act(s.owner, pA.id, 'propose_priority', { criteria, dueAt: jst('2026-12-25T17:00').toISOString() })).statusCode).toBe(403);
+    expect((await send(s.owner, 'POST', `/api/problems/${pA.id}/incidents`, { incidentId: a.id })).statusCode).toBe(403);
+    expect((await send(s.owner, 'POST', `/api/problems/${pAB.id}/incidents/${b.id}/unlink`, { reason: '無関係' })).statusCode).toBe(403);
+    // The vendor's own 予防保守対象機器一覧 is not a department's view.
+    expect((await get(s.owner, '/api/problems/preventive-targets')).statusCode).toBe(403);
+    // A person with all-departments incident reading but no problem role (ICT centre manager) sees none.
+    expect((await get(s.ict, `/api/problems/${pA.id}`)).statusCode).toBe(403);
+  });
+
+  it('unlinking an incident needs a reason; it is kept in both histories and the audit log, and scope follows', async () => {
+    const url = `/api/problems/${pAB.id}/incidents/${b.id}/unlink`;
+    for (const body of [{}, { reason: '' }, { reason: '   ' }]) {
+      const res = await send(s.op, 'POST', url, body);
+      expect(res.statusCode).toBe(400);
+      expect(Object.keys(res.json().error.fields)).toEqual(['reason']);
+    }
+    const res = await send(s.op, 'POST', url, { reason: '教育庁の事象は別原因（ネットワーク）と判明' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().incidents.map((i: { id: string }) => i.id)).toEqual([a.id]);
+    // The second click from a stale page changes nothing.
+    expect((await send(s.op, 'POST', url, { reason: '再実行' })).statusCode).toBe(404);
+    const p = (await get(s.mgr, `/api/problems/${pAB.id}`)).json();
+    expect(p.process.history.at(-1)).toMatchObject({ action: 'unlink_incident', actor: 'op (op)', comment: `${b.receiptNo} の紐付けを解除：教育庁の事象は別原因（ネットワーク）と判明` });
+    const inc = (await get(s.mgr, `/api/incidents/${b.id}`)).json();
+    expect(inc.problemIds).not.toContain(pAB.id);
+    expect(inc.process.history.at(-1)).toMatchObject({ action: 'unlink_problem', comment: expect.stringContaining('教育庁の事象は別原因') });
+    const audit = (await get(s.sup, `/api/audit?entityId=${pAB.id}`)).json();
+    expect(JSON.stringify(audit)).toContain('problem.unlink_incident');
+    // The other department's owner no longer sees the problem.
+    expect((await get(s.ownerB, `/api/problems/${pAB.id}`)).statusCode).toBe(404);
+    expect(ids(await get(s.ownerB, '/api/problems?pageSize=100'))).toEqual([pB.id]);
+  });
+
+  it('a problem raised from an incident keeps its last incident; a closed problem keeps its links', async () => {
+    const last = await send(s.op, 'POST', `/api/problems/${pA.id}/incidents/${a.id}/unlink`, { reason: '誤登録' });
+    expect(last.statusCode).toBe(409);
+    expect(last.json().error.message).toBe('インシデントを起因とする問題から、最後のインシデントの紐付けは解除できません。');
+    const p = await register({ title: '改善', source: 'improvement', incidentIds: [a.id] });
+    await act(s.mgr, p.id, 'propose_priority', { criteria: { ...criteria, citizensOrManyDepartments: false }, dueAt: jst('2026-12-25T17:00').toISOString() });
+    await act(s.sup, p.id, 'agree_priority');
+    await act(s.op, p.id, 'report_investigation', { cause: '原因', policy: '方針' });
+    await act(s.sup, p.id, 'close_without_fix', { reason: '対処不要' });
+    expect((await send(s.op, 'POST', `/api/problems/${p.id}/incidents/${a.id}/unlink`, { reason: '誤登録' })).statusCode).toBe(409);
+  });
+
+  it('a closed High-priority trouble keeps its only problem (INC-10)', async () => {
+    const c = await inquiry(dept, '重大障害');
+    const p = await register({ title: '重大障害の再発防止', source: 'improvement', incidentIds: [c.id, a.id] });
+    // As if the trouble had run its course: High priority, closed with this problem as its root-cause record.
+    await t.database.db.update(incidents).set({ class: 'trouble', priority: 'high', state: 'closed' }).where(eq(incidents.id, c.id));
+    const res = await send(s.op, 'POST', `/api/problems/${p.id}/incidents/${c.id}/unlink`, { reason: '誤登録' });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error.message).toBe(`${c.receiptNo} は優先度「高」のクローズ済みトラブルで、問題の紐付けが必要なため解除できません。`);
+    expect((await send(s.op, 'POST', `/api/problems/${p.id}/incidents/${a.id}/unlink`, { reason: '別事象' })).statusCode).toBe(200);
   });
 });

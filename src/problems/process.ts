@@ -1,5 +1,6 @@
 import { defineProcess, type FireContext, type SideEffect } from '../process/index.ts';
 import { problemDecisions, problems } from './schema.ts';
+import { problemScope } from './scope.ts';
 
 export type Problem = typeof problems.$inferSelect;
 
@@ -50,11 +51,44 @@ export const problemProcess = defineProcess<string, string, Problem, FireContext
     closed: { ja: 'クローズ', en: 'Closed' },
   },
   initial: 'registered',
+  fields: {
+    criteria: {
+      kind: 'checks',
+      label: { ja: '優先度『高』の基準', en: 'High-priority criteria' },
+      hint: { ja: 'いずれかに該当すれば優先度『高』', en: 'High if any applies' },
+      options: [
+        { value: 'missedRecoveryTarget', label: { ja: '目標復旧時間内に復旧できなかった', en: 'Recovery target missed' } },
+        { value: 'citizensOrManyDepartments', label: { ja: '県民サービスや多数の所属に影響する', en: 'Affects citizens or many departments' } },
+        { value: 'financialOrReputation', label: { ja: '金銭的損失や信用失墜につながる', en: 'Financial loss or reputation' } },
+      ],
+    },
+    dueAt: { kind: 'datetime', label: { ja: '納期', en: 'Due' } },
+    cause: { kind: 'textarea', label: { ja: '原因', en: 'Cause' }, max: 10_000 },
+    policy: { kind: 'textarea', label: { ja: '対処方針', en: 'Policy' }, max: 10_000 },
+    permanentFix: { kind: 'textarea', label: { ja: '恒久対処策', en: 'Permanent fix' }, max: 10_000 },
+    changeRef: { kind: 'text', label: { ja: '変更番号', en: 'Change reference' }, max: 200 },
+    result: { kind: 'textarea', label: { ja: '実施結果', en: 'Result' }, max: 10_000 },
+  },
+  events: {
+    register: { ja: '受付・登録', en: 'Registered' },
+    link_incident: { ja: 'インシデントの紐付け', en: 'Incident linked' },
+    unlink_incident: { ja: 'インシデントの紐付け解除', en: 'Incident unlinked' },
+  },
+  work: {
+    module: { ja: '問題', en: 'Problem' },
+    permission: 'problem.read',
+    ref: problems.receiptNo,
+    title: problems.title,
+    due: problems.dueAt,
+    path: (id) => `/problems/${id}`,
+    scope: problemScope,
+  },
   requesterOf: (r) => r.registeredBy,
   transitions: [
     {
       action: 'propose_priority',
       label: { ja: '優先度・納期の確認・報告', en: 'Propose priority and due date' },
+      optional: ['comment'],
       from: 'registered',
       to: 'priority_review',
       raci: { operator: '△', vendor_manager: '○' },
@@ -68,6 +102,7 @@ export const problemProcess = defineProcess<string, string, Problem, FireContext
     {
       action: 'agree_priority',
       label: { ja: '優先度の承認', en: 'Agree the priority' },
+      optional: ['comment'],
       from: 'priority_review',
       to: 'investigating',
       raci: { vendor_manager: '△', supervisor: '◎' },
@@ -86,6 +121,7 @@ export const problemProcess = defineProcess<string, string, Problem, FireContext
     {
       action: 'report_investigation',
       label: { ja: '調査結果報告（原因・対処方針）', en: 'Report the investigation' },
+      optional: ['comment'],
       from: 'investigating',
       to: 'investigation_reported',
       raci: { operator: '○', vendor_manager: '△', vendor_lead: '△' },
@@ -95,6 +131,7 @@ export const problemProcess = defineProcess<string, string, Problem, FireContext
     {
       action: 'continue_to_fix',
       label: { ja: '恒久対処の検討を継続', en: 'Continue to a permanent fix' },
+      optional: ['comment'],
       from: 'investigation_reported',
       to: 'studying',
       raci: { vendor_manager: '△', vendor_lead: '△', supervisor: '◎' },
@@ -113,6 +150,7 @@ export const problemProcess = defineProcess<string, string, Problem, FireContext
     {
       action: 'report_study',
       label: { ja: '恒久対処の調査結果報告', en: 'Report the permanent-fix study' },
+      optional: ['comment'],
       from: 'studying',
       to: 'study_reported',
       raci: { operator: '○', vendor_manager: '△', vendor_lead: '△' },
@@ -122,6 +160,7 @@ export const problemProcess = defineProcess<string, string, Problem, FireContext
     {
       action: 'implement',
       label: { ja: '恒久対処を実施（変更・リリース管理へ）', en: 'Implement (via change management)' },
+      optional: ['changeRef', 'comment'],
       from: 'study_reported',
       to: 'implementing',
       raci: { vendor_manager: '△', vendor_lead: '△', supervisor: '◎' },
@@ -141,6 +180,7 @@ export const problemProcess = defineProcess<string, string, Problem, FireContext
     {
       action: 'report_result',
       label: { ja: '恒久対処結果の報告', en: 'Report the result' },
+      optional: ['changeRef'],
       from: 'implementing',
       to: 'resolution_review',
       raci: { operator: '○', vendor_manager: '△' },
@@ -150,6 +190,7 @@ export const problemProcess = defineProcess<string, string, Problem, FireContext
     {
       action: 'approve_resolution',
       label: { ja: '問題解決を承認（クローズ）', en: 'Approve the resolution (close)' },
+      optional: ['comment'],
       from: 'resolution_review',
       to: 'closed',
       raci: { vendor_manager: '△', supervisor: '◎' },

@@ -3,11 +3,11 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { sessionOf } from '../http/session.ts';
 import { sendLedger } from '../incidents/index.ts';
-import { linkInput, problemActionInput, problemInput, problemListQuery, targetInput, targetQuery, targetUpdate } from './inputs.ts';
-import { problemProcess } from './process.ts';
+import { linkInput, problemActionInput, unlinkInput, problemInput, problemListQuery, targetInput, targetQuery, targetUpdate } from './inputs.ts';
 import type { ProblemService } from './service.ts';
 
 const idParam = z.object({ id: z.uuid() }).strict();
+const linkParam = z.object({ id: z.uuid(), incidentId: z.uuid() }).strict();
 const actionParam = z.object({ id: z.uuid(), action: z.string().trim().min(1).max(40) }).strict();
 
 /** 問題管理 (PRB-1..4) under /api/problems. */
@@ -23,10 +23,7 @@ export function problemRoutes(app: FastifyInstance, deps: { problems: ProblemSer
       return sendLedger(reply, await svc.exportLedger(sessionOf(req).actor, format, filters));
     });
   }
-  r.get('/api/problems/process', { schema: { tags, summary: 'プロセス定義（状態・遷移・RACI）' } }, async () => ({
-    states: problemProcess.states,
-    transitions: problemProcess.transitions.map((t) => ({ action: t.action, from: t.from, to: t.to, raci: t.raci, requires: t.requires ?? [], label: t.label })),
-  }));
+  // The process definition is the workbench's: GET /api/processes/problem.
   r.get('/api/problems/preventive-targets', { schema: { tags, summary: '予防保守対象機器一覧', querystring: targetQuery } }, async (req) =>
     svc.listTargets(sessionOf(req).actor, req.query),
   );
@@ -45,5 +42,10 @@ export function problemRoutes(app: FastifyInstance, deps: { problems: ProblemSer
   );
   r.post('/api/problems/:id/incidents', { schema: { tags, summary: 'インシデントの紐付け', params: idParam, body: linkInput } }, async (req) =>
     svc.linkIncident(sessionOf(req).actor, req.params.id, req.body.incidentId),
+  );
+  r.post(
+    '/api/problems/:id/incidents/:incidentId/unlink',
+    { schema: { tags, summary: 'インシデントの紐付け解除（理由を記録）', params: linkParam, body: unlinkInput } },
+    async (req) => svc.unlinkIncident(sessionOf(req).actor, req.params.id, req.params.incidentId, req.body),
   );
 }

@@ -1,16 +1,20 @@
-import { and, asc, count, desc, eq, ilike, ne, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, ilike, inArray, ne, or, type SQL, sql } from 'drizzle-orm';
 import { audit } from '../audit/index.ts';
 import type { Db } from '../db/connection.ts';
 import { inTx } from '../db/tx.ts';
-import { type Actor, can, requirePermission } from '../iam/actor.ts';
+import { type Actor, can, requirePermission, visibleDepartments } from '../iam/actor.ts';
 import type { Clock } from '../kernel/clock.ts';
-import { ConflictError, fieldError, NotFoundError } from '../kernel/errors.ts';
+import { ConflictError, ForbiddenError, fieldError, NotFoundError } from '../kernel/errors.ts';
+import { incidentScope } from '../incidents/scope.ts';
 import { likePattern, type Page, parseSort } from '../kernel/paging.ts';
 import { enqueueMail, listMailsFor } from '../notify/index.ts';
-import { allowedActions, fire, historyOf, processHistory } from '../process/index.ts';
+import { allowedActions, fire, isOverdue, processHistory, processView } from '../process/index.ts';
 import {
   addressesOfRole,
+  incidentProblems,
+  incidentProcess,
   incidentRefs,
+  incidents,
   incidentsOfProblem,
   jstCell,
   type LedgerColumn,
@@ -29,8 +33,11 @@ import {
   type TargetUpdate,
   targetInput,
   targetUpdate,
+  type UnlinkInput,
+  unlinkInput,
 } from './inputs.ts';
 import { type Problem, problemProcess } from './process.ts';
+import { problemScope } from './scope.ts';
 import { PROBLEM_SOURCES, preventiveTargets, problemDecisions, problems } from './schema.ts';
 
 export interface ProblemDeps {
@@ -87,15 +94,44 @@ const SORTS: Record<string, SQL> = {
 
 const view = (p: Problem) => ({ ...p, stateLabel: problemProcess.states[p.state] ?? { ja: p.state, en: p.state } });
 
+/**
+ * Who reads problems: problem.read — the problem roles for every department, a system owner
+ * (department-scoped) for the problems linked to the incidents they can see (ORG-4: the root cause
+ * and permanent fix of their own troubles; problemScope narrows every query). Anyone else is refused.
+ */
+function requireRead(actor: Actor): void {
+  requirePermission(actor, 'problem.read');
+}
+
+/** The vendor's own lists (予防保守対象機器一覧): problem.read across every department, not a department's view. */
+function requireTeamRead(actor: Actor): void {
+  requirePermission(actor, 'problem.read');
+  if (visibleDepartments(actor) !== null) throw new ForbiddenError('error.forbidden');
+}
+
+/** ORG-4 scope of problems (scope.ts), shared with the workbench. */
+export const visibleProblems = problemScope;
+
 export function createProblemService(deps: ProblemDeps) {
   const { db, clock } = deps;
   const platformName = deps.platformName ?? '第三期サーバ仮想基盤';
 
   async function load(t: Db, actor: Actor, id: string): Promise<Problem> {
-    requirePermission(actor, 'problem.read');
-    const [row] = await t.select().from(problems).where(eq(problems.id, id));
+    requireRead(actor);
+    const [row] = await t.select().from(problems).where(and(eq(problems.id, id), visibleProblems(actor)));
     if (!row) throw new NotFoundError('error.not_found');
     return row;
+  }
+
+  /** The incidents linked to a problem that `actor` may see (a system owner: their department's only). */
+  async function linkedIncidents(t: Db, actor: Actor, id: string) {
+    const linked = await incidentsOfProblem(t, id);
+    const scope = incidentScope(actor);
+    if (!scope || linked.length === 0) return linked;
+    const seen = new Set(
+      (await t.select({ id: incidents.id }).from(incidents).where(and(inArray(incidents.id, linked.map((i) => i.id)), scope))).map((r) => r.id),
+    );
+    return linked.filter((i) => seen.has(i.id));
   }
 
   /**
@@ -184,22 +220,72 @@ export function createProblemService(deps: ProblemDeps) {
     });
   }
 
+  /**
+   * Unlinks an incident linked by mistake (or found unrelated) with a reason: kept in both records'
+   * process history and the audit log. Refused on a closed problem, for the last incident of a
+   * problem raised from an incident (PRB-1), and where it would leave a closed High-priority trouble
+   * without its problem (INC-10). Unlinking what is no longer linked answers not found — a second
+   * click from a stale page changes nothing.
+   */
+  async function unlinkIncident(actor: Actor, id: string, incidentId: string, raw: UnlinkInput) {
+    requirePermission(actor, 'problem.manage');
+    const reason = typeof raw?.reason === 'string' ? raw.reason.trim() : '';
+    if (!reason) throw fieldError('reason', 'field.required');
+    const input = unlinkInput.parse({ ...raw, reason });
+    return inTx(db, async (t) => {
+      const p = await load(t, actor, id);
+      if (p.state === 'closed') throw new ConflictError('process.action_not_allowed', { action: '紐付け解除', state: problemProcess.states.closed!.ja });
+      const links = await t.select().from(incidentProblems).where(eq(incidentProblems.problemId, p.id));
+      const link = links.find((l) => l.incidentId === incidentId);
+      if (!link) throw new NotFoundError('problem.link_not_found');
+      if (INCIDENT_SOURCES.includes(p.source) && links.length === 1) throw new ConflictError('problem.last_incident');
+      const [inc] = await t.select().from(incidents).where(eq(incidents.id, incidentId));
+      if (inc && inc.class === 'trouble' && inc.priority === 'high' && inc.state === 'closed') {
+        const others = await t.select({ id: incidentProblems.problemId }).from(incidentProblems).where(and(eq(incidentProblems.incidentId, incidentId), ne(incidentProblems.problemId, p.id)));
+        if (others.length === 0) throw new ConflictError('problem.required_by_incident', { receiptNo: inc.receiptNo });
+      }
+      const gone = await t
+        .delete(incidentProblems)
+        .where(and(eq(incidentProblems.incidentId, incidentId), eq(incidentProblems.problemId, p.id)))
+        .returning();
+      if (gone.length === 0) throw new NotFoundError('problem.link_not_found');
+      const now = clock.now();
+      const entry = { actorId: actor.personId, actor: actor.label, actorRole: actor.roles[0] ?? null, at: now };
+      await t.insert(processHistory).values([
+        { ...entry, process: problemProcess.name, recordId: p.id, action: 'unlink_incident', fromState: p.state, toState: p.state, comment: `${inc?.receiptNo ?? incidentId} の紐付けを解除：${input.reason}` },
+        ...(inc
+          ? [{ ...entry, process: incidentProcess.name, recordId: inc.id, action: 'unlink_problem', fromState: inc.state, toState: inc.state, comment: `${p.receiptNo} との紐付けを解除：${input.reason}` }]
+          : []),
+      ]);
+      await audit(t, clock, actor, {
+        action: 'problem.unlink_incident',
+        entityType: 'problem',
+        entityId: p.id,
+        before: { incidentId, linkedAt: link.linkedAt, linkedBy: link.linkedBy },
+        after: { incidentId, reason: input.reason },
+      });
+      return { unlinked: true, incidents: await linkedIncidents(t, actor, p.id) };
+    });
+  }
+
   async function get(actor: Actor, id: string) {
     const p = await load(db, actor, id);
     const [target] = p.preventiveTargetId ? await db.select().from(preventiveTargets).where(eq(preventiveTargets.id, p.preventiveTargetId)) : [];
     return {
       ...view(p),
-      allowedActions: allowedActions(problemProcess, p, actor),
-      incidents: await incidentsOfProblem(db, id),
+      process: await processView(db, problemProcess, p, actor, {
+        deadlines: p.dueAt ? [{ key: 'due', label: { ja: '納期', en: 'Due' }, dueAt: p.dueAt, doneAt: p.closedAt, overdue: p.state !== 'closed' && isOverdue(p.dueAt, clock.now(), p.closedAt) }] : [],
+      }),
+      incidents: await linkedIncidents(db, actor, id),
       decisions: await db.select().from(problemDecisions).where(eq(problemDecisions.problemId, id)).orderBy(asc(problemDecisions.id)),
       preventiveTarget: target ?? null,
-      timeline: await historyOf(db, problemProcess.name, id),
       mails: can(actor, 'mail.read') ? await listMailsFor(db, actor, 'problem', id) : [],
     };
   }
 
-  function where(q: Partial<ProblemListQuery>): SQL | undefined {
+  function where(actor: Actor, q: Partial<ProblemListQuery>): SQL | undefined {
     return and(
+      visibleProblems(actor),
       q.state ? eq(problems.state, q.state) : undefined,
       q.source ? eq(problems.source, q.source) : undefined,
       q.priority ? eq(problems.priority, q.priority) : undefined,
@@ -210,8 +296,8 @@ export function createProblemService(deps: ProblemDeps) {
 
   /** 問題管理台帳 with server-side filter, sort and page (X-3). */
   async function list(actor: Actor, q: ProblemListQuery): Promise<Page<ReturnType<typeof view>>> {
-    requirePermission(actor, 'problem.read');
-    const w = where(q);
+    requireRead(actor);
+    const w = where(actor, q);
     const { field, desc: d } = parseSort(q.sort, '-registeredAt');
     const order = SORTS[field] ?? SORTS.registeredAt!;
     const rows = await db
@@ -226,14 +312,14 @@ export function createProblemService(deps: ProblemDeps) {
   }
 
   async function exportLedger(actor: Actor, format: 'xlsx' | 'csv', q: Partial<ProblemListQuery> = {}): Promise<LedgerFile> {
-    requirePermission(actor, 'problem.read');
-    const rows = await db.select().from(problems).where(where(q)).orderBy(asc(problems.receiptNo));
+    requireRead(actor);
+    const rows = await db.select().from(problems).where(where(actor, q)).orderBy(asc(problems.receiptNo));
     return ledgerFile({ en: 'problems', ja: '問題管理台帳' }, format, LEDGER, rows, clock.now());
   }
 
   // ── 予防保守対象機器一覧 (PRB-4) ───────────────────────────────────────────────────────────
   async function listTargets(actor: Actor, q: { category?: 'hardware' | 'software'; active?: 'true' | 'false' } = {}) {
-    requirePermission(actor, 'problem.read');
+    requireTeamRead(actor);
     const items = await db
       .select()
       .from(preventiveTargets)
@@ -275,7 +361,7 @@ export function createProblemService(deps: ProblemDeps) {
     });
   }
 
-  return { register, act, linkIncident, get, list, exportLedger, listTargets, createTarget, updateTarget };
+  return { register, act, linkIncident, unlinkIncident, get, list, exportLedger, listTargets, createTarget, updateTarget };
 }
 
 export type ProblemService = ReturnType<typeof createProblemService>;

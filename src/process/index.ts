@@ -5,7 +5,11 @@ registerMessages(processMessages);
 
 export { type DeadlineRule, dueAt, isOverdue } from './deadlines.ts';
 export {
+  type Bilingual,
   defineProcess,
+  type FieldKind,
+  type FieldSpec,
+  fromStates,
   type FireContext,
   isApproval,
   type ProcessDefinition,
@@ -16,8 +20,12 @@ export {
   type Transition,
   type TransitionEvent,
   type TransitionInput,
+  type WorkSpec,
+  workProcesses,
 } from './definition.ts';
-export { type AllowedAction, allowedActions, fire } from './kernel.ts';
+export { type ActionField, actionFields, COMMON_FIELDS, fieldSpec } from './fields.ts';
+export { actionableStates, type AllowedAction, allowedActions, fire } from './kernel.ts';
+export { finalStates, isFinal, type LabelledHistoryEntry, type ProcessFlow, type ProcessView, processFlow, processView, type RecordDeadline } from './view.ts';
 export { processMessages } from './messages.ts';
 export { processHistory } from './schema.ts';
 export { type HistoryEntry, historyOf } from './service.ts';

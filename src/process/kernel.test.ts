@@ -13,7 +13,7 @@ import { FakeClock } from '../kernel/clock.ts';
 import { ConflictError, ForbiddenError, InputError } from '../kernel/errors.ts';
 import { translate } from '../kernel/messages.ts';
 import { enqueueMail, outbox } from '../notify/index.ts';
-import { allowedActions, defineProcess, type FireContext, fire, historyOf, processHistory, type SideEffect } from './index.ts';
+import { actionableStates, allowedActions, defineProcess, type FireContext, fire, finalStates, historyOf, processFlow, processHistory, processView, type SideEffect } from './index.ts';
 
 /**
  * A two-step request used only by these tests: someone asks (申請), the supervising officer approves
@@ -294,9 +294,62 @@ describe('allowedActions (what the UI offers)', () => {
     const r = await submitted(supervisor);
     expect(allowedActions(exampleProcess, r, supervisor)).toEqual([]);
     expect(allowedActions(exampleProcess, r, supervisor2)).toEqual([
-      { action: 'approve', to: 'approved', label: { ja: '承認', en: 'Approve' }, requires: [], approval: true },
-      { action: 'return', to: 'draft', label: { ja: '差戻し', en: 'Return' }, requires: ['comment'], approval: true },
+      { action: 'approve', to: 'approved', toLabel: { ja: '承認済', en: 'Approved' }, label: { ja: '承認', en: 'Approve' }, requires: [], fields: [], approval: true },
+      {
+        action: 'return',
+        to: 'draft',
+        toLabel: { ja: '下書き', en: 'Draft' },
+        label: { ja: '差戻し', en: 'Return' },
+        requires: ['comment'],
+        fields: [{ name: 'comment', required: true, kind: 'textarea', label: { ja: 'コメント', en: 'Comment' }, max: 4000 }],
+        approval: true,
+      },
     ]);
+  });
+});
+
+describe('what the workbench reads from a definition', () => {
+  const urgent = defineProcess({
+    ...exampleProcess,
+    name: 'example_urgent',
+    fields: { reason: { kind: 'select', label: { ja: '申請理由', en: 'Reason' }, options: [{ value: 'renewal', label: { ja: '更改', en: 'Renewal' } }] } },
+    transitions: exampleProcess.transitions.map((t) =>
+      t.action === 'approve' ? { ...t, optional: ['comment'], appliesTo: (r: Req) => !r.title.includes('保留') } : t,
+    ),
+  });
+
+  it('offers a step only where it applies to the record, and fire refuses it elsewhere', async () => {
+    const held = { ...(await submitted()), title: '保留中の申請' };
+    expect(allowedActions(urgent, held, supervisor).map((a) => a.action)).toEqual(['return']);
+    await expect(inTx(database.db, (t) => fire(t, { clock, actor: supervisor }, urgent, held, 'approve'))).rejects.toThrow(ConflictError);
+  });
+
+  it("lists each action's dialog fields, required first, described by the definition or the common fields", async () => {
+    const r = await newRequest(operator);
+    expect(allowedActions(urgent, r, operator)[0]!.fields).toEqual([
+      { name: 'reason', required: true, kind: 'select', label: { ja: '申請理由', en: 'Reason' }, options: [{ value: 'renewal', label: { ja: '更改', en: 'Renewal' } }] },
+    ]);
+    const s = await submitted();
+    expect(allowedActions(urgent, s, supervisor).find((a) => a.action === 'approve')!.fields.map((f) => [f.name, f.required])).toEqual([['comment', false]]);
+  });
+
+  it('knows the states a role may act in, and the final ones', () => {
+    expect(actionableStates(exampleProcess, ['supervisor']).sort()).toEqual(['draft', 'submitted']);
+    expect(actionableStates(exampleProcess, ['vendor_manager'])).toEqual([]);
+    expect(finalStates(exampleProcess)).toEqual(['approved']);
+    const flow = processFlow(exampleProcess);
+    expect(flow.states.map((x) => [x.key, x.final])).toEqual([['draft', false], ['submitted', false], ['approved', true]]);
+    expect(flow.transitions.find((t) => t.action === 'approve')).toMatchObject({ from: ['submitted'], to: 'approved', approval: true });
+  });
+
+  it("gives a record's page its state, path, the viewer's actions and its history in one shape", async () => {
+    const r = await submitted();
+    const v = await processView(database.db, exampleProcess, r, supervisor2);
+    expect(v).toMatchObject({ process: 'example', state: 'submitted', stateLabel: { ja: '申請中' }, final: false, version: r.version });
+    expect(v.path.map((p) => p.key)).toEqual(['draft', 'submitted', 'approved']);
+    expect(v.actions.map((a) => a.action)).toEqual(['approve', 'return']);
+    expect(v.history.map((h) => [h.fromState, h.toState, h.actor])).toEqual([['draft', 'submitted', '担当 一郎']]);
+    expect((await processView(database.db, exampleProcess, r, operator)).actions).toEqual([]);
   });
 });
 

@@ -5,6 +5,7 @@ import type { Actor } from '../iam/actor.ts';
 import { ALL_DEPARTMENTS_ROLES, ROLE_LABELS, type Role } from '../iam/roles.ts';
 import { ConflictError, type DomainError, type FieldErrors, ForbiddenError, InputError, NotFoundError } from '../kernel/errors.ts';
 import {
+  type Bilingual,
   type FireContext,
   fromStates,
   isApproval,
@@ -13,13 +14,14 @@ import {
   type Transition,
   type TransitionInput,
 } from './definition.ts';
+import { type ActionField, actionFields } from './fields.ts';
 import { processHistory } from './schema.ts';
 
 type AnyTransition = Transition<string, string, ProcessRecord, FireContext>;
 type AnyDefinition = ProcessDefinition<string, string, ProcessRecord, FireContext>;
 
-function findTransition(def: AnyDefinition, state: string, action: string): AnyTransition | undefined {
-  return def.transitions.find((t) => t.action === action && fromStates(t).includes(state));
+function findTransition(def: AnyDefinition, record: ProcessRecord, action: string): AnyTransition | undefined {
+  return def.transitions.find((t) => t.action === action && fromStates(t).includes(record.state) && (!t.appliesTo || t.appliesTo(record)));
 }
 
 /** The role under which `actor` may fire `t` on `record`, or the reason they may not. */
@@ -73,7 +75,7 @@ export async function fire<S extends string, A extends string, R extends Process
   input: TransitionInput = {},
 ): Promise<R> {
   const def = definition as unknown as AnyDefinition;
-  const t = findTransition(def, record.state, action);
+  const t = findTransition(def, record, action);
   if (!t) {
     const label = def.transitions.find((x) => x.action === action)?.label.ja ?? action;
     throw new ConflictError('process.action_not_allowed', { action: label, state: def.states[record.state]?.ja ?? record.state });
@@ -132,8 +134,11 @@ export async function fire<S extends string, A extends string, R extends Process
 export interface AllowedAction {
   action: string;
   to: string;
-  label: { ja: string; en: string };
+  toLabel: Bilingual;
+  label: Bilingual;
   requires: readonly string[];
+  /** Every input field of the step, required first, as the action dialog renders it. */
+  fields: ActionField[];
   /** An approval/decision (◎) step: the UI shows it as such. */
   approval: boolean;
 }
@@ -146,6 +151,30 @@ export function allowedActions<S extends string, A extends string, R extends Pro
 ): AllowedAction[] {
   const def = definition as unknown as AnyDefinition;
   return def.transitions
-    .filter((t) => fromStates(t).includes(record.state) && 'role' in gate(def, record, actor, t))
-    .map((t) => ({ action: t.action, to: t.to, label: t.label, requires: t.requires ?? [], approval: isApproval(t) }));
+    .filter((t) => fromStates(t).includes(record.state) && (!t.appliesTo || t.appliesTo(record)) && 'role' in gate(def, record, actor, t))
+    .map((t) => ({
+      action: t.action,
+      to: t.to,
+      toLabel: def.states[t.to] ?? { ja: t.to, en: t.to },
+      label: t.label,
+      requires: t.requires ?? [],
+      fields: actionFields(def, t),
+      approval: isApproval(t),
+    }));
+}
+
+/**
+ * The states in which a holder of `roles` may have something to do (a ○ or ◎ cell on a step out of
+ * it): the inbox looks for records only there, then asks `allowedActions` about each.
+ */
+export function actionableStates<S extends string, A extends string, R extends ProcessRecord, C extends FireContext>(
+  definition: ProcessDefinition<S, A, R, C>,
+  roles: readonly Role[],
+): string[] {
+  const def = definition as unknown as AnyDefinition;
+  const out = new Set<string>();
+  for (const t of def.transitions) {
+    if (roles.some((r) => t.raci[r] === '○' || t.raci[r] === '◎')) for (const f of fromStates(t)) out.add(f);
+  }
+  return [...out];
 }

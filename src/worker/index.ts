@@ -1,4 +1,5 @@
 import { createCmdbService } from '../cmdb/index.ts';
+import { createIncidentService } from '../incidents/index.ts';
 import { createVcenterSync, type FollowHandle, type VcenterConfig, vcenterConnector } from '../cmdb/sync/index.ts';
 import type { Db } from '../db/connection.ts';
 import type { Clock } from '../kernel/clock.ts';
@@ -7,6 +8,7 @@ import { BusinessCalendar } from '../calendar/index.ts';
 import { type Checks, createAlertHandling, createMonitoringRuntime, createSettingsLedger, createSuppressionService, type MonitoringRuntime } from '../monitoring/index.ts';
 import { createZabbixJobs, type ZabbixClient, type ZabbixJobs, zabbixClientFor } from '../monitoring/zabbix-server/index.ts';
 import { createOutboxWorker, createSmtpTransport, type MailTransport } from '../notify/index.ts';
+import { runApprovalDigests } from '../workbench/index.ts';
 
 /** Runs `fn` every `ms`; returns a stop function. Tests pass their own to fire jobs by hand (`name` says which). */
 export type Every = (fn: () => Promise<void>, ms: number, name: string) => () => void;
@@ -27,8 +29,8 @@ export interface Workers {
 }
 
 /**
- * The background jobs of a Kiban process: outbox delivery now; monitoring and vCenter follow-up join
- * here. A job never runs twice at once in one process; across processes the outbox claims with
+ * The background jobs of a Kiban process: outbox delivery, the daily incident stocktake, monitoring
+ * and vCenter follow-up. A job never runs twice at once in one process; across processes the outbox claims with
  * FOR UPDATE SKIP LOCKED, so several API processes may all run workers.
  */
 export function startWorkers(deps: {
@@ -76,6 +78,19 @@ export function startWorkers(deps: {
     from: deps.config.mail.from,
   });
   job('outbox', 10_000, () => outbox.runOnce());
+
+  // INC-9: the daily stocktake at each business day's opening. Checked every minute; the first run
+  // from the opening on records the day's stocktake (and mails the supervisors when the quality
+  // targets are at risk), every later run that day — or after a restart — finds it and does nothing.
+  const incidents = createIncidentService({
+    db: deps.db,
+    clock: deps.clock,
+    calendar: new BusinessCalendar(deps.config.businessHours ?? {}),
+    platformName: deps.config.mail.platformName,
+  });
+  job('incidents.stocktake', 60_000, () => incidents.runDailyStocktake());
+  // 自分の作業: one mail an hour at most to each person who opted in, when a new approval awaits them.
+  job('workbench.digest', 60_000, () => runApprovalDigests(deps.db, deps.clock));
 
   let follow: FollowHandle | undefined;
   if (deps.vcenter) {

@@ -10,6 +10,10 @@ import { FakeZabbix } from '../monitoring/zabbix-server/fake.ts';
 import { ZabbixClient, ZabbixTransportError } from '../monitoring/zabbix-server/index.ts';
 import { enqueueMail } from '../notify/index.ts';
 import { startTestSmtpServer, type TestSmtpServer } from '../notify/testing.ts';
+import { parseJstLocal } from '../calendar/index.ts';
+import { systemActor } from '../iam/actor.ts';
+import { createIamService } from '../iam/service.ts';
+import { createIncidentService, incidentStocktakes } from '../incidents/index.ts';
 import { startWorkers } from './index.ts';
 
 let database: Database;
@@ -54,6 +58,47 @@ describe('background workers of a Kiban process', () => {
   });
 });
 
+describe('the daily incident stocktake in the worker (INC-9)', () => {
+  it('checks every minute; records the stocktake once from the business day’s opening, also after a restart, and its report goes out by SMTP', async () => {
+    type Job = { fn: () => Promise<void>; ms: number; name: string };
+    const start = (clock: FakeClock, jobs: Job[]) =>
+      startWorkers({
+        db: database.db,
+        clock,
+        config: loadConfig({ KIBAN_SMTP_PORT: String(smtp.port) }),
+        transport: smtp.transport(),
+        every: (fn, ms, name) => {
+          jobs.push({ fn, ms, name });
+          return () => {};
+        },
+      });
+    const iam = createIamService({ db: database.db, clock: new FakeClock('2026-12-03T00:00:00Z') });
+    await iam.createPerson(systemActor('test'), { login: 'w-sup', displayName: '統括 一郎', password: 'correct horse battery staple', roles: ['supervisor'], email: 'w-sup@pref.example.lg.jp' });
+    const clock = new FakeClock(parseJstLocal('2026-12-03T17:00')); // Thursday, an inquiry left undispatched
+    await createIncidentService({ db: database.db, clock }).register(systemActor('test'), { title: '未割当の問合せ', description: '質問', source: 'other', class: 'qa' });
+    const jobs: Job[] = [];
+    let workers = start(clock, jobs);
+    const tick = async () => {
+      for (const name of ['incidents.stocktake', 'outbox']) await jobs.filter((j) => j.name === name).at(-1)!.fn();
+    };
+    expect(jobs.find((j) => j.name === 'incidents.stocktake')!.ms).toBe(60_000);
+    clock.set(parseJstLocal('2026-12-04T08:59'));
+    await tick();
+    expect(await database.db.select().from(incidentStocktakes)).toHaveLength(0);
+    clock.set(parseJstLocal('2026-12-04T09:00'));
+    await tick();
+    const subject = '【第三期サーバ仮想基盤】インシデント棚卸報告（品質基準・目標の遵守に懸念）';
+    expect(smtp.received.filter((m) => m.subject === subject).map((m) => m.envelopeTo)).toEqual([['w-sup@pref.example.lg.jp']]);
+    await workers.stop();
+    workers = start(clock, jobs); // a restart the same morning
+    clock.set(parseJstLocal('2026-12-04T09:05'));
+    await tick();
+    await workers.stop();
+    expect(await database.db.select().from(incidentStocktakes)).toHaveLength(1);
+    expect(smtp.received.filter((m) => m.subject === subject)).toHaveLength(1);
+  });
+});
+
 describe('Zabbix server integration in the worker (KIBAN_ZABBIX_URL / _TOKEN)', () => {
   type Job = { fn: () => Promise<void>; ms: number; name: string; stopped: boolean };
   const capture = (jobs: Job[]) => (fn: () => Promise<void>, ms: number, name: string) => {
@@ -68,7 +113,7 @@ describe('Zabbix server integration in the worker (KIBAN_ZABBIX_URL / _TOKEN)', 
   it('is off without configuration', async () => {
     const jobs: Job[] = [];
     const workers = startWorkers({ db: database.db, clock: new FakeClock('2026-11-24T01:00:00Z'), config: loadConfig({}), transport: smtp.transport(), every: capture(jobs) });
-    expect(jobs.map((j) => j.name)).toEqual(['outbox']);
+    expect(jobs.map((j) => j.name)).toEqual(['outbox', 'incidents.stocktake', 'workbench.digest']);
     expect(workers.zabbix).toBeUndefined();
     await workers.stop();
   });
@@ -96,6 +141,8 @@ describe('Zabbix server integration in the worker (KIBAN_ZABBIX_URL / _TOKEN)', 
     // Without Kiban's engine, its housekeeping runs for the Zabbix alerts: sweep, suppressions, settings.
     expect(jobs.map((j) => [j.name, j.ms])).toEqual([
       ['outbox', 10_000],
+      ['incidents.stocktake', 60_000],
+      ['workbench.digest', 60_000],
       ['zabbix.sweep', 60_000],
       ['monitoring.suppressions', 30_000],
       ['monitoring.settings', 60_000],
@@ -136,7 +183,7 @@ describe('Zabbix server integration in the worker (KIBAN_ZABBIX_URL / _TOKEN)', 
       transport: smtp.transport(),
       every: capture(jobs),
     });
-    expect(jobs.map((j) => j.name)).toEqual(['outbox', 'zabbix.sweep', 'monitoring.suppressions', 'monitoring.settings']);
+    expect(jobs.map((j) => j.name)).toEqual(['outbox', 'incidents.stocktake', 'workbench.digest', 'zabbix.sweep', 'monitoring.suppressions', 'monitoring.settings']);
     expect(workers.zabbix).toBeUndefined();
     await workers.stop();
   });

@@ -27,6 +27,8 @@ export interface User {
   department: DepartmentRef | null;
   roles: RoleAssignment[];
   permissions: string[];
+  /** Sees every department's records; false for a system owner (their own department only). */
+  allDepartments: boolean;
 }
 
 export interface SessionResponse {

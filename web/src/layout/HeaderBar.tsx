@@ -3,6 +3,7 @@ import { Link } from 'react-router-dom';
 import { RoleBadges } from '../components/RoleBadges';
 import { useT } from '../i18n';
 import { useSession, userRoleCodes, useUser } from '../session';
+import { GlobalSearch, InboxCountBadge } from '../workbench';
 import { LanguageSwitch } from './LanguageSwitch';
 
 export function HeaderBar({ navOpened, onToggleNav }: { navOpened: boolean; onToggleNav: () => void }) {
@@ -36,6 +37,8 @@ export function HeaderBar({ navOpened, onToggleNav }: { navOpened: boolean; onTo
       </Group>
 
       <Group gap="md" wrap="nowrap">
+        <GlobalSearch />
+        <InboxCountBadge />
         <Stack gap={0} align="flex-end" style={{ minWidth: 0 }}>
           <Text size="sm" fw={600} truncate="end" data-testid="header-user-name">
             {user.displayName}

@@ -4,6 +4,7 @@ import { RoleBadge } from '../components/RoleBadges';
 import { roleDescription, useT } from '../i18n';
 import { MODULES } from '../modules';
 import { hasPermission, userRoleCodes, useUser } from '../session';
+import { InboxPanel } from '../workbench';
 
 export default function HomeScreen() {
   const t = useT();
@@ -23,6 +24,8 @@ export default function HomeScreen() {
           </Text>
         )}
       </div>
+
+      <InboxPanel />
 
       <Stack gap="xs">
         <Title order={3} size="h4">

@@ -94,8 +94,8 @@ export function RetirementScreen() {
               data-testid="retire-vms"
               columns={[
                 vmColumn(t),
-                { key: 'system', header: t('cmdb.f.system'), render: (v) => <CiLink kind="system" id={v.systemId}>{v.systemName ?? '—'}</CiLink> },
-                { key: 'department', header: t('cmdb.f.department'), render: (v) => v.departmentName ?? '—' },
+                { key: 'system', header: t('cmdb.f.system'), ellipsis: 'grow', render: (v) => <CiLink kind="system" id={v.systemId}>{v.systemName ?? '—'}</CiLink> },
+                { key: 'department', header: t('cmdb.f.department'), ellipsis: 'grow', render: (v) => v.departmentName ?? '—' },
                 { key: 'stoppedSince', header: t('cmdb.retire.stoppedSince'), td: nowrapTd, render: (v) => fmt(v.stoppedSince) },
                 daysColumn(t),
               ]}
@@ -118,8 +118,8 @@ export function RetirementScreen() {
               emptyTestId={null}
               data-testid="retire-systems"
               columns={[
-                { key: 'name', header: t('cmdb.f.name'), render: (s) => <CiLink kind="system" id={s.id}>{s.name}</CiLink> },
-                { key: 'department', header: t('cmdb.f.department'), render: (s) => s.departmentName ?? '—' },
+                { key: 'name', header: t('cmdb.f.name'), ellipsis: 'grow', render: (s) => <CiLink kind="system" id={s.id}>{s.name}</CiLink> },
+                { key: 'department', header: t('cmdb.f.department'), ellipsis: 'grow', render: (s) => s.departmentName ?? '—' },
                 {
                   key: 'ownerConfirmedAt',
                   header: t('cmdb.f.ownerConfirmedAt'),
@@ -180,19 +180,14 @@ export function NamingViolationsScreen() {
                   {
                     key: 'system',
                     header: t('cmdb.f.system'),
+                    ellipsis: 'grow',
                     render: (v) => (
-                      <>
-                        <CiLink kind="system" id={v.systemId}>
-                          {v.systemName ?? '—'}
-                        </CiLink>
-                        {v.systemCode && (
-                          <Text size="xs" c="dimmed" ff="monospace">
-                            {v.systemCode}
-                          </Text>
-                        )}
-                      </>
+                      <CiLink kind="system" id={v.systemId}>
+                        {v.systemName ?? '—'}
+                      </CiLink>
                     ),
                   },
+                  { key: 'systemCode', header: t('cmdb.f.code'), td: mono, render: (v) => v.systemCode ?? '—' },
                   { key: 'level', header: t('cmdb.col.level'), render: (v) => <LevelBadge level={v.level} /> },
                   {
                     key: 'problem',

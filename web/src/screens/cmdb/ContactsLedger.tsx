@@ -1,9 +1,9 @@
 import { Anchor, Badge, Button, CopyButton, Group, Stack, Table, Text, Tooltip } from '@mantine/core';
-import { type Column, EmptyRow, LedgerCells, LedgerHead } from '../../components/LedgerTable';
+import { type Column, EmptyRow, LedgerCells, LedgerHead, ledgerClasses } from '../../components/LedgerTable';
 import { useT } from '../../i18n';
 import type { ContactRow } from './cmdbApi';
 import { CiLink } from './common';
-import { LedgerPage, monoNowrap, nowrap, statusColumn, thNowrap, useLedger } from './Ledgers';
+import { LedgerPage, monoNowrap, statusColumn, useLedger } from './Ledgers';
 
 /** Consecutive rows of the same system, in escalation order (the page is sorted by system on the server). */
 function groupBySystem(rows: ContactRow[]): ContactRow[][] {
@@ -57,13 +57,13 @@ export function ContactsLedger() {
   const systemColumn: Column<ContactRow> = { key: 'system', header: t('cmdb.f.system'), sortKey: 'system', render: () => null };
   const columns: Column<ContactRow>[] = [
     { key: 'order', header: t('cmdb.f.escalationOrder'), sortKey: 'escalationOrder', td: { ta: 'center', 'data-testid': 'contact-order' }, render: (c) => c.escalationOrder },
-    { key: 'name', header: t('cmdb.f.contactName'), sortKey: 'name', render: (c) => c.name },
+    { key: 'name', header: t('cmdb.f.contactName'), sortKey: 'name', ellipsis: 'grow', render: (c) => c.name },
     {
       key: 'role',
       header: t('cmdb.f.contactRole'),
       render: (c) => (
-        <Stack gap={2} align="flex-start">
-          <Text size="sm" style={nowrap}>
+        <Group gap={4} wrap="nowrap">
+          <Text span size="sm">
             {c.role ?? '—'}
           </Text>
           {c.distributionList && (
@@ -71,15 +71,16 @@ export function ContactsLedger() {
               {t('cmdb.rel.distributionList')}
             </Badge>
           )}
-        </Stack>
+        </Group>
       ),
     },
     {
       key: 'email',
       header: t('cmdb.f.email'),
       sortKey: 'email',
+      ellipsis: 'grow',
       render: (c) => (
-        <Anchor href={`mailto:${c.email}`} size="sm" style={nowrap}>
+        <Anchor href={`mailto:${c.email}`} size="sm">
           {c.email}
         </Anchor>
       ),
@@ -94,7 +95,15 @@ export function ContactsLedger() {
       testId="cmdb-contacts"
       minWidth={960}
       table={
-        <Table withColumnBorders={bySystem} striped={!bySystem} highlightOnHover styles={thNowrap} data-testid="contacts-table">
+        <Table
+          withColumnBorders={bySystem}
+          striped={!bySystem}
+          highlightOnHover
+          verticalSpacing={4}
+          horizontalSpacing={8}
+          className={ledgerClasses.ledger}
+          data-testid="contacts-table"
+        >
           <LedgerHead columns={[systemColumn, ...columns]} sort={table.sort} onSort={table.onSort} />
           <Table.Tbody>
             {groups.map((g) =>

@@ -209,7 +209,7 @@ export function LedgerPage<R extends { id: string }>({
         }
         error={result.error}
         loading={result.isFetching}
-        table={table ?? <LedgerTable {...ledger.table} styles={styles} data-testid={tableTestId} columns={columns} />}
+        table={table ?? <LedgerTable {...ledger.table} ledgerId={`cmdb.${kind}`} styles={styles} data-testid={tableTestId} columns={columns} />}
         footer={footer}
       />
       {children}
@@ -254,10 +254,10 @@ export function SystemsLedger() {
       }
       tableTestId="systems-table"
       columns={[
-        { key: 'name', header: t('cmdb.f.name'), sortKey: 'name', render: (s) => <CiLink kind="system" id={s.id}>{s.name}</CiLink> },
+        { key: 'name', header: t('cmdb.f.name'), sortKey: 'name', ellipsis: 'grow', render: (s) => <CiLink kind="system" id={s.id}>{s.name}</CiLink> },
         { key: 'code', header: t('cmdb.f.code'), sortKey: 'code', td: mono, render: (s) => s.code ?? '—' },
         { key: 'level', header: t('cmdb.col.level'), sortKey: 'serviceLevel', render: (s) => <LevelBadge level={s.serviceLevel} /> },
-        { key: 'department', header: t('cmdb.f.department'), sortKey: 'department', render: (s) => s.departmentName ?? '—' },
+        { key: 'department', header: t('cmdb.f.department'), sortKey: 'department', ellipsis: 220, render: (s) => s.departmentName ?? '—' },
         { key: 'environment', header: t('cmdb.f.environment'), sortKey: 'environment', td: nowrapTd, render: (s) => t(`cmdb.env.${s.environment}`) },
         { key: 'vmCount', header: t('cmdb.f.vmCount'), td: right, render: (s) => num(s.vmCount) },
         statusColumn(t),
@@ -301,40 +301,40 @@ export function VmsLedger() {
       }
       tableTestId="vms-table"
       columns={[
-        { key: 'name', header: t('cmdb.f.name'), sortKey: 'name', td: monoNowrap, render: (v) => <CiLink kind="vm" id={v.id}>{v.name}</CiLink> },
+        { key: 'name', header: t('cmdb.f.name'), sortKey: 'name', td: mono, render: (v) => <CiLink kind="vm" id={v.id}>{v.name}</CiLink> },
         {
           key: 'system',
           header: t('cmdb.f.system'),
           sortKey: 'system',
+          ellipsis: 'grow',
           render: (v) => (
-            <>
-              <CiLink kind="system" id={v.systemId}>
-                {v.systemName}
-              </CiLink>
-              {v.departmentName && (
-                <Text size="xs" c="dimmed">
-                  {v.departmentName}
-                </Text>
-              )}
-            </>
+            <CiLink kind="system" id={v.systemId}>
+              {v.systemName}
+            </CiLink>
           ),
         },
+        { key: 'department', header: t('cmdb.f.department'), ellipsis: 'grow', defaultHidden: true, render: (v) => v.departmentName ?? '—' },
         { key: 'level', header: t('cmdb.col.level'), sortKey: 'serviceLevel', render: (v) => <LevelBadge level={v.effectiveServiceLevel} /> },
         {
           key: 'host',
           header: t('cmdb.f.host'),
           sortKey: 'host',
-          td: monoNowrap,
+          td: mono,
           render: (v) => (
             <CiLink kind="host" id={v.hostId} enabled={!!infra}>
               {v.hostName ?? t('cmdb.rel.unplaced')}
             </CiLink>
           ),
         },
-        { key: 'os', header: t('cmdb.f.os'), render: (v) => <Text size="sm">{v.os ?? '—'}</Text> },
+        { key: 'cluster', header: t('cmdb.f.cluster'), td: mono, defaultHidden: true, render: (v) => v.clusterName ?? '—' },
+        { key: 'ip', header: t('cmdb.f.ip'), td: mono, defaultHidden: true, render: (v) => v.nics.map((n) => n.ip).filter(Boolean).join(', ') || '—' },
+        { key: 'os', header: t('cmdb.f.os'), ellipsis: 'grow', render: (v) => v.os ?? '—' },
         { key: 'vcpu', header: t('cmdb.f.vcpu'), sortKey: 'vcpu', td: right, render: (v) => num(v.vcpu) },
-        { key: 'memoryGib', header: t('cmdb.f.memoryGib'), sortKey: 'memoryGib', td: right, render: (v) => num(v.memoryGib) },
-        { key: 'diskGib', header: t('cmdb.f.diskGib'), sortKey: 'diskGib', td: right, render: (v) => num(v.diskGib) },
+        // The unit in the cells keeps the headers (and so the columns) narrow.
+        { key: 'memoryGib', header: t('cmdb.col.memory'), label: t('cmdb.f.memoryGib'), sortKey: 'memoryGib', td: right, render: (v) => t('cmdb.col.gib', { n: num(v.memoryGib) }) },
+        { key: 'diskGib', header: t('cmdb.col.disk'), label: t('cmdb.f.diskGib'), sortKey: 'diskGib', td: right, render: (v) => t('cmdb.col.gib', { n: num(v.diskGib) }) },
+        { key: 'environment', header: t('cmdb.f.environment'), defaultHidden: true, render: (v) => (v.environment ? t(`cmdb.env.${v.environment}`) : '—') },
+        { key: 'powerState', header: t('cmdb.f.powerState'), defaultHidden: true, render: (v) => (v.powerState ? t(`cmdb.power.${v.powerState}`) : '—') },
         statusColumn(t),
       ]}
     />
@@ -362,7 +362,10 @@ export function HostsLedger() {
         siteColumn(t),
         { key: 'cluster', header: t('cmdb.f.cluster'), sortKey: 'cluster', td: mono, render: (h) => <CiLink kind="cluster" id={h.clusterId}>{h.clusterName ?? '—'}</CiLink> },
         { key: 'ip', header: t('cmdb.f.ip'), td: mono, render: (h) => h.ip ?? '—' },
-        { key: 'os', header: t('cmdb.f.os'), render: (h) => <Text size="sm">{h.os ?? '—'}</Text> },
+        { key: 'os', header: t('cmdb.f.os'), ellipsis: 'grow', render: (h) => h.os ?? '—' },
+        { key: 'model', header: t('cmdb.f.model'), ellipsis: 'grow', defaultHidden: true, render: (h) => h.model ?? '—' },
+        { key: 'serialNumber', header: t('cmdb.f.serialNumber'), td: mono, defaultHidden: true, render: (h) => h.serialNumber ?? '—' },
+        { key: 'middlewareVersion', header: t('cmdb.f.middlewareVersion'), ellipsis: 'grow', defaultHidden: true, render: (h) => h.middlewareVersion ?? '—' },
         { key: 'cpuCores', header: t('cmdb.f.cpuCores'), sortKey: 'cpuCores', td: right, render: (h) => num(h.cpuCores) },
         { key: 'memoryGib', header: t('cmdb.f.memoryGib'), sortKey: 'memoryGib', td: right, render: (h) => num(h.memoryGib) },
         statusColumn(t),
@@ -399,7 +402,7 @@ export function SitesClustersView() {
               { key: 'name', header: t('cmdb.f.name'), render: (s) => <CiLink kind="site" id={s.id}>{s.name}</CiLink> },
               { key: 'code', header: t('cmdb.f.code'), td: mono, render: (s) => s.code },
               { key: 'role', header: t('cmdb.f.role'), render: (s) => dictOr(t, `cmdb.siteRole.${s.role}`, s.role) },
-              { key: 'address', header: t('cmdb.f.address'), render: (s) => s.address ?? '—' },
+              { key: 'address', header: t('cmdb.f.address'), ellipsis: 'grow', render: (s) => s.address ?? '—' },
               statusColumn(t, false),
             ]}
           />
@@ -421,7 +424,7 @@ export function SitesClustersView() {
           table={
             <LedgerTable
               {...table}
-              styles={thNowrap}
+              ledgerId="cmdb.cluster"
               data-testid="clusters-table"
               columns={[
                 { key: 'name', header: t('cmdb.f.name'), sortKey: 'name', td: mono, render: (c) => <CiLink kind="cluster" id={c.id}>{c.name}</CiLink> },

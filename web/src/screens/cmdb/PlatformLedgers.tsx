@@ -70,7 +70,7 @@ export function StorageLedger() {
             </CiLink>
           ),
         },
-        { key: 'model', header: t('cmdb.f.model'), render: (s) => s.model ?? '—' },
+        { key: 'model', header: t('cmdb.f.model'), ellipsis: 'grow', render: (s) => s.model ?? '—' },
         { key: 'ip', header: t('cmdb.f.ip'), td: mono, render: (s) => s.ip ?? '—' },
         { key: 'firmware', header: t('cmdb.f.firmware'), td: mono, render: (s) => s.firmware ?? '—' },
         { key: 'capacityGib', header: t('cmdb.f.capacityGib'), sortKey: 'capacityGib', td: right, render: (s) => num(s.capacityGib) },
@@ -115,18 +115,10 @@ export function NetworkDevicesLedger() {
         nameColumn(t),
         { key: 'kind', header: t('cmdb.f.kind'), sortKey: 'kind', td: nowrapTd, render: (n) => dictOr(t, `cmdb.netKind.${n.kind}`, n.kind) },
         siteColumn(t),
-        { key: 'model', header: t('cmdb.f.model'), render: (n) => n.model ?? '—' },
+        { key: 'model', header: t('cmdb.f.model'), ellipsis: 'grow', render: (n) => n.model ?? '—' },
         { key: 'ip', header: t('cmdb.f.ip'), td: mono, render: (n) => n.ip ?? '—' },
         { key: 'firmware', header: t('cmdb.f.firmware'), td: mono, render: (n) => n.firmware ?? '—' },
-        {
-          key: 'config',
-          header: t('cmdb.f.config'),
-          render: (n) => (
-            <Text size="xs" lineClamp={2} miw={200} maw={320} style={{ whiteSpace: 'normal' }} title={n.config ?? undefined}>
-              {n.config ?? '—'}
-            </Text>
-          ),
-        },
+        { key: 'config', header: t('cmdb.f.config'), ellipsis: 'grow', render: (n) => n.config ?? '—' },
         statusColumn(t),
       ]}
     />
@@ -160,8 +152,8 @@ export function ManagementServersLedger() {
         { key: 'kind', header: t('cmdb.f.kind'), sortKey: 'kind', td: nowrapTd, render: (m) => dictOr(t, `cmdb.mgmtKind.${m.kind}`, m.kind) },
         siteColumn(t),
         { key: 'ip', header: t('cmdb.f.ip'), td: mono, render: (m) => m.ip ?? '—' },
-        { key: 'os', header: t('cmdb.f.os'), render: (m) => <Text size="sm">{m.os ?? '—'}</Text> },
-        { key: 'middlewareVersion', header: t('cmdb.f.middlewareVersion'), render: (m) => <Text size="sm">{m.middlewareVersion ?? '—'}</Text> },
+        { key: 'os', header: t('cmdb.f.os'), ellipsis: 'grow', render: (m) => m.os ?? '—' },
+        { key: 'middlewareVersion', header: t('cmdb.f.middlewareVersion'), ellipsis: 'grow', render: (m) => m.middlewareVersion ?? '—' },
         statusColumn(t),
       ]}
     />
@@ -199,7 +191,6 @@ export function ContractsLedger() {
       ledger={ledger}
       title={t('cmdb.ledger.contracts')}
       testId="cmdb-contracts"
-      minWidth={1200}
       filters={
         <>
           <ParamSelect
@@ -229,47 +220,28 @@ export function ContractsLedger() {
       styles={cellsNowrap}
       tableTestId="contracts-table"
       columns={[
-        { key: 'name', header: t('cmdb.f.name'), sortKey: 'name', td: nowrapTd, render: (c) => c.name },
+        { key: 'name', header: t('cmdb.f.name'), sortKey: 'name', ellipsis: 'grow', render: (c) => c.name },
+        { key: 'ciType', header: t('cmdb.f.kind'), label: t('cmdb.filter.ciType'), defaultHidden: true, render: (c) => t(`cmdb.kind.${c.ciType}`) },
         {
           key: 'ci',
           header: t('cmdb.f.ci'),
-          td: nowrapTd,
-          render: (c) => (
-            <>
-              <Text size="xs" c="dimmed">
-                {t(`cmdb.kind.${c.ciType}`)}
-              </Text>
-              {c.ciType === 'host' ? (
-                <CiLink kind="host" id={c.ciId}>
-                  <Text span ff="monospace" size="sm">
-                    {c.ciName ?? '—'}
-                  </Text>
-                </CiLink>
-              ) : (
-                <Text size="sm" ff="monospace">
-                  {c.ciName ?? '—'}
-                </Text>
-              )}
-            </>
-          ),
+          td: mono,
+          render: (c) =>
+            c.ciType === 'host' ? (
+              <CiLink kind="host" id={c.ciId}>
+                {c.ciName ?? '—'}
+              </CiLink>
+            ) : (
+              (c.ciName ?? '—')
+            ),
         },
-        { key: 'vendor', header: t('cmdb.f.vendor'), sortKey: 'vendor', render: (c) => c.vendor },
-        { key: 'contractNo', header: t('cmdb.f.contractNo'), td: monoNowrap, render: (c) => c.contractNo ?? '—' },
-        { key: 'coverage', header: t('cmdb.f.coverage'), render: (c) => <Text size="sm">{c.coverage ?? '—'}</Text> },
-        { key: 'startsOn', header: t('cmdb.f.startsOn'), td: nowrapTd, render: (c) => c.startsOn ?? '—' },
-        { key: 'endsOn', header: t('cmdb.f.endsOn'), sortKey: 'endsOn', td: nowrapTd, render: (c) => <EndsOn endsOn={c.endsOn} /> },
-        {
-          key: 'vendorContact',
-          header: t('cmdb.f.vendorContact'),
-          render: (c) => (
-            <>
-              <Text size="xs" ff="monospace">
-                {c.phone ?? ''}
-              </Text>
-              <Text size="xs">{c.email ?? ''}</Text>
-            </>
-          ),
-        },
+        { key: 'vendor', header: t('cmdb.f.vendor'), sortKey: 'vendor', ellipsis: 'grow', render: (c) => c.vendor },
+        { key: 'contractNo', header: t('cmdb.f.contractNo'), td: mono, render: (c) => c.contractNo ?? '—' },
+        { key: 'coverage', header: t('cmdb.f.coverage'), ellipsis: 'grow', render: (c) => c.coverage ?? '—' },
+        { key: 'startsOn', header: t('cmdb.f.startsOn'), defaultHidden: true, render: (c) => c.startsOn ?? '—' },
+        { key: 'endsOn', header: t('cmdb.f.endsOn'), sortKey: 'endsOn', render: (c) => <EndsOn endsOn={c.endsOn} /> },
+        { key: 'phone', header: t('cmdb.f.vendorContact'), label: `${t('cmdb.f.vendorContact')}（${t('cmdb.f.phone')}）`, td: mono, render: (c) => c.phone ?? '—' },
+        { key: 'email', header: t('cmdb.f.email'), label: `${t('cmdb.f.vendorContact')}（${t('cmdb.f.email')}）`, ellipsis: 220, defaultHidden: true, render: (c) => c.email ?? '—' },
         statusColumn(t),
       ]}
     />

@@ -117,6 +117,15 @@ const CHECK_TABS = [
   { value: 'naming', label: 'cmdb.tab.naming' },
 ] as const;
 
+/**
+ * One line of compact tabs (scrolling sideways when the screen is narrower than the eleven of
+ * them), so that the ledger starts at the same height on every tab.
+ */
+const TAB_STYLES = {
+  list: { flexWrap: 'nowrap', overflowX: 'auto', overflowY: 'hidden', scrollbarWidth: 'thin' },
+  tab: { flexShrink: 0, whiteSpace: 'nowrap', paddingInline: 8, fontSize: 13 },
+} as const;
+
 /** Tabs between the ledgers; the platform ledgers only for those who may see them. */
 export function LedgerTabs() {
   const t = useT();
@@ -126,14 +135,14 @@ export function LedgerTabs() {
   const seg = pathname.split('/')[2] ?? 'systems';
   const current = seg === 'clusters' ? 'sites' : seg;
   return (
-    <Tabs value={current} onChange={(v) => v && navigate(`/cmdb/${v}`)} data-testid="cmdb-tabs">
+    <Tabs value={current} onChange={(v) => v && navigate(`/cmdb/${v}`)} styles={TAB_STYLES} data-testid="cmdb-tabs">
       <Tabs.List>
         {TABS.filter((x) => !x.infra || infra).map((x) => (
           <Tabs.Tab key={x.value} value={x.value} data-testid={`cmdb-tab-${x.value}`}>
             {t(x.label)}
           </Tabs.Tab>
         ))}
-        <Divider orientation="vertical" mx={4} my={6} aria-hidden />
+        <Divider orientation="vertical" mx={4} my={6} style={{ flexShrink: 0 }} aria-hidden />
         {CHECK_TABS.map((x) => (
           <Tabs.Tab key={x.value} value={x.value} data-testid={`cmdb-tab-${x.value}`}>
             {t(x.label)}

@@ -1,4 +1,5 @@
-import { Anchor, Badge, Button, Card, Checkbox, Group, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Checkbox, Group, Select, SimpleGrid, Stack, Text, Title, UnstyledButton } from '@mantine/core';
+import { useLocalStorage } from '@mantine/hooks';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
@@ -8,13 +9,13 @@ import { ListFooter } from '../../components/ListFooter';
 import { type Column, LedgerTable } from '../../components/LedgerTable';
 import { ListPage } from '../../components/ListPage';
 import { PAGE_SIZE, type ListParamsState, useListParams } from '../../components/useListParams';
-import { useDateTime, useLang } from '../../i18n';
+import { useDateTime, useLang, useT } from '../../i18n';
 import { hasPermission, useUser } from '../../session';
+import { flowQuery } from '../../workbench';
 import { bi, OverdueBadge, PriorityBadge, StateBadge } from './common';
 import { type IT, labelOf, useIT } from './i18n';
 import {
   type Bilingual,
-  getIncidentProcess,
   getStocktake,
   INCIDENT_CLASSES,
   type IncidentListQuery,
@@ -85,7 +86,7 @@ export const classLabel = (t: IT, c: string) => labelOf(t, `inc.cls.${c}`, c);
 
 function IncidentLink({ row }: { row: { id: string; receiptNo: string } }) {
   return (
-    <Anchor component={Link} to={`/incidents/${row.id}`} ff="monospace" size="sm" data-testid="incident-link">
+    <Anchor component={Link} to={`/incidents/${row.id}`} ff="monospace" size="sm" style={{ whiteSpace: 'nowrap', flexShrink: 0 }} data-testid="incident-link">
       {row.receiptNo}
     </Anchor>
   );
@@ -95,14 +96,9 @@ function MiniList({ title, rows, testId, extra }: { title: string; rows: Inciden
   const t = useIT();
   return (
     <Stack gap={4} data-testid={testId}>
-      <Group gap={6}>
-        <Text fw={700} size="sm">
-          {title}
-        </Text>
-        <Badge size="sm" variant={rows.length ? 'filled' : 'light'} color={rows.length ? (testId === 'dash-overdue' || testId === 'dash-due' ? 'red' : 'orange') : 'gray'} data-testid={`${testId}-count`}>
-          {rows.length}
-        </Badge>
-      </Group>
+      <Text fw={700} size="sm">
+        {title}
+      </Text>
       {rows.length === 0 ? (
         <Text size="sm" c="dimmed">
           {t('inc.dash.none')}
@@ -122,52 +118,89 @@ function MiniList({ title, rows, testId, extra }: { title: string; rows: Inciden
   );
 }
 
-/** 進捗管理: reports due within the hour and the daily stocktake (INC-7, INC-9). */
+/**
+ * 進捗管理: reports due within the hour and the daily stocktake (INC-7, INC-9). One line of counts
+ * above the ledger; the lists open below it on demand (the choice is kept in this browser).
+ */
 function Dashboard() {
   const t = useIT();
+  const tg = useT();
   const fmt = useDateTime();
+  const [open, setOpen] = useLocalStorage({ key: 'kiban.incidents.dashboardOpen', defaultValue: false, getInitialValueInEffect: false });
   const due = useQuery({ queryKey: ['incidents', 'reports-due'], queryFn: ({ signal }) => reportsDue(signal), refetchInterval: 60_000 });
   const st = useQuery({ queryKey: ['incidents', 'stocktake'], queryFn: ({ signal }) => getStocktake(signal), refetchInterval: 60_000 });
-  return (
-    <Card withBorder padding="md" data-testid="incident-dashboard">
-      <Group justify="space-between" mb="xs">
-        <Title order={3} size="h4">
-          {t('inc.dash.title')}
-        </Title>
-        {st.data && (
-          <Text size="xs" c="dimmed">
-            {t('inc.dash.at', { at: fmt(st.data.at) })}
+  const lists: { title: string; rows: IncidentRow[]; testId: string; urgent: boolean; extra?: (r: IncidentRow) => ReactNode }[] = [
+    {
+      title: t('inc.dash.reportsDue'),
+      rows: due.data?.items ?? [],
+      testId: 'dash-due',
+      urgent: true,
+      extra: (r) => {
+        const d = r as IncidentRow & { dueAt: string; overdue: boolean };
+        return (
+          <Text size="xs" c={d.overdue ? 'red.8' : undefined} fw={d.overdue ? 700 : undefined} style={{ whiteSpace: 'nowrap' }}>
+            {fmt(d.dueAt)}
           </Text>
-        )}
-      </Group>
+        );
+      },
+    },
+    {
+      title: t('inc.dash.overdue'),
+      rows: st.data?.overdue ?? [],
+      testId: 'dash-overdue',
+      urgent: true,
+      extra: (r) => (
+        <Text size="xs" c="red.8" style={{ whiteSpace: 'nowrap' }}>
+          {((r as IncidentRow & { reasons: string[] }).reasons ?? []).map((x) => labelOf(t, `inc.reason.${x}`, x)).join('・')}
+        </Text>
+      ),
+    },
+    { title: t('inc.dash.undispatched'), rows: st.data?.undispatched ?? [], testId: 'dash-undispatched', urgent: false },
+    { title: t('inc.dash.awaitingClose'), rows: st.data?.awaitingClose ?? [], testId: 'dash-awaiting', urgent: false },
+  ];
+  return (
+    <Card withBorder padding="xs" data-testid="incident-dashboard" data-open={open}>
+      <UnstyledButton
+        onClick={() => setOpen(!open)}
+        aria-expanded={open}
+        title={open ? tg('list.hideDetails') : tg('list.showDetails')}
+        style={{ width: '100%' }}
+        data-testid="dash-toggle"
+      >
+        <Group justify="space-between" wrap="nowrap" gap="sm">
+          <Group gap="md" wrap="wrap" style={{ rowGap: 4 }}>
+            <Title order={3} size="h5">
+              {t('inc.dash.title')}
+            </Title>
+            {lists.map((l) => (
+              <Group key={l.testId} gap={4} wrap="nowrap">
+                <Text size="sm">{l.title}</Text>
+                <Badge size="sm" variant={l.rows.length ? 'filled' : 'light'} color={l.rows.length ? (l.urgent ? 'red' : 'orange') : 'gray'} data-testid={`${l.testId}-count`}>
+                  {l.rows.length}
+                </Badge>
+              </Group>
+            ))}
+          </Group>
+          <Text size="sm" c="dimmed" aria-hidden>
+            {open ? '▴' : '▾'}
+          </Text>
+        </Group>
+      </UnstyledButton>
       <ErrorAlert error={due.error ?? st.error} />
-      <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }} spacing="md">
-        <MiniList
-          title={t('inc.dash.reportsDue')}
-          rows={due.data?.items ?? []}
-          testId="dash-due"
-          extra={(r) => {
-            const d = r as IncidentRow & { dueAt: string; overdue: boolean };
-            return (
-              <Text size="xs" c={d.overdue ? 'red.8' : undefined} fw={d.overdue ? 700 : undefined} style={{ whiteSpace: 'nowrap' }}>
-                {fmt(d.dueAt)}
-              </Text>
-            );
-          }}
-        />
-        <MiniList
-          title={t('inc.dash.overdue')}
-          rows={st.data?.overdue ?? []}
-          testId="dash-overdue"
-          extra={(r) => (
-            <Text size="xs" c="red.8" style={{ whiteSpace: 'nowrap' }}>
-              {((r as IncidentRow & { reasons: string[] }).reasons ?? []).map((x) => labelOf(t, `inc.reason.${x}`, x)).join('・')}
+      {open && (
+        <Stack gap="xs" mt="xs">
+          <SimpleGrid cols={{ base: 1, sm: 2, xl: 4 }} spacing="md">
+            {lists.map((l) => (
+              <MiniList key={l.testId} title={l.title} rows={l.rows} testId={l.testId} extra={l.extra} />
+            ))}
+          </SimpleGrid>
+          {st.data && (
+            <Text size="xs" c="dimmed" ta="right">
+              {t('inc.dash.at', { at: fmt(st.data.at) })}
             </Text>
           )}
-        />
-        <MiniList title={t('inc.dash.undispatched')} rows={st.data?.undispatched ?? []} testId="dash-undispatched" />
-        <MiniList title={t('inc.dash.awaitingClose')} rows={st.data?.awaitingClose ?? []} testId="dash-awaiting" />
-      </SimpleGrid>
+        </Stack>
+      )}
     </Card>
   );
 }
@@ -186,7 +219,7 @@ export function IncidentLedger() {
     queryFn: ({ signal }) => listIncidents({ ...query, page, pageSize: PAGE_SIZE }, signal),
     placeholderData: keepPreviousData,
   });
-  const proc = useQuery({ queryKey: ['incidents', 'process'], queryFn: ({ signal }) => getIncidentProcess(signal), staleTime: Number.POSITIVE_INFINITY });
+  const proc = useQuery(flowQuery('incident'));
   const canManage = hasPermission(user, 'incident.manage');
   return (
     <Stack gap="md">
@@ -203,7 +236,7 @@ export function IncidentLedger() {
               params={params}
               name="state"
               label={t('inc.state')}
-              data={Object.entries(proc.data?.states ?? {}).map(([k, v]) => ({ value: k, label: bi(lang, v) }))}
+              data={(proc.data?.states ?? []).map((s) => ({ value: s.key, label: bi(lang, s.label) }))}
               w={220}
             />
             <ParamSelect params={params} name="priority" label={t('inc.priority')} data={(['high', 'low'] as const).map((p) => ({ value: p, label: t(`inc.pri.${p}`) }))} w={120} />
@@ -226,6 +259,7 @@ export function IncidentLedger() {
             onSort={params.setSort}
             empty={labelOf(t, 'inc.dash.none', '')}
             rowProps={() => ({ 'data-testid': 'incident-row' })}
+            ledgerId="incidents"
             data-testid="incidents-table"
             columns={[
               receiptColumn<IncidentRow>(t('inc.receiptNo'), (r) => <IncidentLink row={r} />),
@@ -244,14 +278,22 @@ export function IncidentLedger() {
                 key: 'title',
                 header: t('inc.titleField'),
                 sortKey: 'title',
+                ellipsis: 'grow',
+                title: (r) => r.title,
                 render: (r) => (
-                  <Group gap={6} wrap="wrap">
-                    <Text size="sm">{r.title}</Text>
+                  <Group gap={6} wrap="nowrap">
+                    <Text size="sm" truncate>
+                      {r.title}
+                    </Text>
                     <OverdueBadge show={r.overdue} />
                   </Group>
                 ),
               },
               ...stateAndPriorityColumns<IncidentRow>(t),
+              { key: 'detectedAt', header: t('inc.detectedAt'), sortKey: 'detectedAt', defaultHidden: true, render: (r) => fmt(r.detectedAt) },
+              { key: 'source', header: t('inc.source'), defaultHidden: true, render: (r) => labelOf(t, `inc.src.${r.source}`, r.source) },
+              { key: 'requesterName', header: t('inc.requester'), ellipsis: 200, defaultHidden: true, render: (r) => r.requesterName ?? '—' },
+              { key: 'dueAt', header: t('inc.dueAt'), defaultHidden: true, render: (r) => (r.dueAt ? fmt(r.dueAt) : '—') },
               {
                 key: 'nextReportDueAt',
                 header: t('inc.nextReportDueAt'),

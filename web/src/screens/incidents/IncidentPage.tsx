@@ -9,13 +9,10 @@ import { PageLoader } from '../../components/PageLoader';
 import { useDateTime, useLang } from '../../i18n';
 import { hasPermission, useUser } from '../../session';
 import { NotFoundScreen } from '../NotFoundScreen';
+import { Flash, ProcessSection, useRecordPage } from '../../workbench';
 import {
-  ActionButtons,
-  ActionModal,
   bi,
   Deadline,
-  Flash,
-  FlowBar,
   OverdueBadge,
   PriorityBadge,
   Section,
@@ -25,10 +22,8 @@ import {
 import { type IKey, labelOf, useIT } from './i18n';
 import { classLabel } from './IncidentLedger';
 import {
-  type AllowedAction,
   actOnIncident,
   getIncident,
-  getIncidentProcess,
   getProblem,
   type IncidentDetail,
   jstLocalToIso,
@@ -38,20 +33,6 @@ import {
   reportIncident,
 } from './incidentsApi';
 import { Field } from '../../components/Field';
-
-/** The main path of each class through the process table (side states are inserted where met). */
-const PATHS: Record<string, string[]> = {
-  trouble: ['registered', 'in_progress', 'procedure_review', 'procedure_approval', 'recovering', 'recovered', 'provisionally_closed', 'closed'],
-  work_request: ['registered', 'manager_review', 'supervisor_review', 'in_progress', 'provisionally_closed', 'closed'],
-  qa: ['registered', 'in_progress', 'provisionally_closed', 'closed'],
-};
-function pathOf(i: IncidentDetail): string[] {
-  const base = PATHS[i.class] ?? PATHS.qa!;
-  if (i.class === 'trouble' && i.state === 'handed_over') return ['registered', 'in_progress', 'handed_over', 'provisionally_closed', 'closed'];
-  if (i.class === 'trouble' && i.state === 'in_progress' && i.procedureApprovedAt) return base;
-  return base;
-}
-
 
 type ReportKind = 'first' | 'continuing' | 'final';
 
@@ -256,11 +237,15 @@ export function IncidentPage() {
     const no = (location.state as { flash?: string } | null)?.flash;
     return no ? t('inc.registered', { no }) : null;
   });
-  const [action, setAction] = useState<AllowedAction | null>(null);
   const [reportKind, setReportKind] = useState<ReportKind | null>(null);
   const [problemMode, setProblemMode] = useState<'link' | 'create' | null>(null);
-  const rec = useQuery({ queryKey: ['incidents', 'record', id], queryFn: ({ signal }) => getIncident(id, signal) });
-  const proc = useQuery({ queryKey: ['incidents', 'process'], queryFn: ({ signal }) => getIncidentProcess(signal), staleTime: Number.POSITIVE_INFINITY });
+  const page = useRecordPage({
+    queryKey: ['incidents', 'record', id],
+    load: (signal) => getIncident(id, signal),
+    act: (a, body) => actOnIncident(id, a, body),
+    invalidate: [['incidents'], ['problems']],
+  });
+  const { rec, setAction } = page;
   const canProblems = hasPermission(user, 'problem.read');
   const problems = useQueries({
     queries: (rec.data?.problemIds ?? []).map((pid) => ({ queryKey: ['problems', 'record', pid], queryFn: ({ signal }: { signal: AbortSignal }) => getProblem(pid, signal), enabled: canProblems })),
@@ -270,20 +255,13 @@ export function IncidentPage() {
   if (rec.error instanceof ApiError && (rec.error.status === 404 || rec.error.status === 400)) return <NotFoundScreen />;
   if (!rec.data) return <ErrorAlert error={rec.error} />;
   const i = rec.data;
-  const states = proc.data?.states ?? {};
-  const labels = Object.fromEntries((proc.data?.transitions ?? []).map((x) => [x.action, x.label]));
   const done = async (msg: string) => {
-    setAction(null);
     setReportKind(null);
     setProblemMode(null);
-    setFlash(msg);
-    await qc.invalidateQueries({ queryKey: ['incidents'] });
-    await qc.invalidateQueries({ queryKey: ['problems'] });
+    setFlash(null);
+    await page.done(msg);
   };
-  const onStale = async () => {
-    const fresh = await rec.refetch();
-    return !!fresh.data && fresh.data.version !== i.version;
-  };
+  const onStale = page.onStale;
   const canManage = hasPermission(user, 'incident.manage');
   const canProblemManage = hasPermission(user, 'problem.manage');
   const reportable = canManage && i.class === 'trouble' && i.state !== 'closed' && !i.finalReportedAt;
@@ -313,17 +291,9 @@ export function IncidentPage() {
           </Title>
         </Stack>
       </Group>
-      <Flash message={flash} onClose={() => setFlash(null)} />
+      <Flash message={page.flash ?? flash} onClose={() => (setFlash(null), page.setFlash(null))} />
 
-      <Section title={t('inc.flow')} testId="incident-flow">
-        <Stack gap="sm">
-          <FlowBar path={pathOf(i)} current={i.state} states={states} />
-          <Text size="sm" fw={600}>
-            {t('inc.actions')}
-          </Text>
-          <ActionButtons actions={i.allowedActions} onPick={setAction} />
-        </Stack>
-      </Section>
+      <ProcessSection view={i.process} onPick={setAction} testId="incident-flow" />
 
       <Grid gap="md">
         <Grid.Col span={{ base: 12, lg: 7 }}>
@@ -616,12 +586,12 @@ export function IncidentPage() {
               </Section>
             )}
 
-            <TimelineAndMails testIdPrefix="incident" entries={i.timeline} states={states} labels={labels} mails={i.mails} />
+            <TimelineAndMails testIdPrefix="incident" entries={i.process.history} mails={i.mails} />
           </Stack>
         </Grid.Col>
       </Grid>
 
-      <ActionModal action={action} version={i.version} onClose={() => setAction(null)} submit={(a, body) => actOnIncident(i.id, a, body)} onDone={(label) => done(t('inc.done', { action: label }))} onStale={onStale} />
+      {page.dialog}
       <ReportModal kind={reportKind} incident={i} onClose={() => setReportKind(null)} onDone={done} onStale={onStale} />
       {problemMode && <LinkProblemModal opened incident={i} mode={problemMode} onClose={() => setProblemMode(null)} onDone={done} />}
     </Stack>

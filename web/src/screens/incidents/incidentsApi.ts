@@ -1,8 +1,19 @@
 /**
  * Types and calls of インシデント管理 (/api/incidents, server src/incidents) and 問題管理
- * (/api/problems, server src/problems). Shapes mirror service.ts `view`, `get`, `list`.
+ * (/api/problems, server src/problems). The record shapes come type-only from the services.
  */
+import type { IncidentService, IncidentView } from '../../../../src/incidents/service.ts';
+import type { MailView as ServerMailView } from '../../../../src/notify/index.ts';
+import type { ProblemService } from '../../../../src/problems/service.ts';
 import { api, buildQuery, type Page, type QueryValue } from '../../api';
+import type { AllowedAction, HistoryEntry, Wire } from '../../workbench';
+
+export type { AllowedAction, HistoryEntry };
+export type IncidentRow = Wire<IncidentView>;
+export type IncidentDetail = Wire<Awaited<ReturnType<IncidentService['get']>>>;
+export type ProblemDetail = Wire<Awaited<ReturnType<ProblemService['get']>>>;
+export type ProblemRow = Wire<Awaited<ReturnType<ProblemService['list']>>['items'][number]>;
+export type MailView = Wire<ServerMailView>;
 
 export type Bilingual = { ja: string; en: string };
 export type IncidentClass = 'work_request' | 'qa' | 'trouble';
@@ -15,85 +26,6 @@ export interface Urgency {
   citizenImpact: boolean;
   financialOrReputation: boolean;
   wideImpact: boolean;
-}
-
-export interface IncidentRow {
-  id: string;
-  receiptNo: string;
-  title: string;
-  description: string;
-  source: (typeof INCIDENT_SOURCES)[number];
-  class: IncidentClass;
-  state: string;
-  stateLabel: Bilingual;
-  version: number;
-  requesterId: string | null;
-  requesterName: string | null;
-  departmentId: string | null;
-  registeredAt: string;
-  detectedAt: string;
-  assigneeId: string | null;
-  dueAt: string | null;
-  urgency: Urgency | null;
-  priority: Priority | null;
-  platformCaused: boolean | null;
-  scope: 'platform' | 'vm' | null;
-  serviceLevel: 'A' | 'B' | 'C' | null;
-  detectedInBusinessHours: boolean | null;
-  reportRule: string | null;
-  firstReportDueAt: string | null;
-  firstReportedAt: string | null;
-  nextReportDueAt: string | null;
-  lastReportedAt: string | null;
-  finalReportedAt: string | null;
-  recoveryDueAt: string | null;
-  recoveredAt: string | null;
-  symptom: string | null;
-  businessImpact: string | null;
-  probableCause: string | null;
-  procedureRef: string | null;
-  procedure: Record<string, string> | null;
-  procedureApprovedAt: string | null;
-  vmReturnRequired: boolean;
-  vmReturnDoneAt: string | null;
-  routeTo: string | null;
-  routeRef: string | null;
-  resolution: string | null;
-  requesterApproval: string | null;
-  closedAt: string | null;
-  overdue: boolean;
-}
-
-export interface AllowedAction {
-  action: string;
-  to: string;
-  label: Bilingual;
-  requires: string[];
-  approval: boolean;
-}
-
-export interface HistoryEntry {
-  id: number;
-  action: string;
-  fromState: string;
-  toState: string;
-  actor: string;
-  actorRole: string | null;
-  comment: string | null;
-  at: string;
-}
-
-export interface MailView {
-  id: string;
-  template: string | null;
-  to: string[];
-  cc: string[];
-  subject: string;
-  body: string;
-  status: 'pending' | 'sent' | 'failed';
-  lastError: string | null;
-  createdAt: string;
-  sentAt: string | null;
 }
 
 export interface Deadline {
@@ -140,36 +72,6 @@ export interface SimilarRow {
   score: number;
 }
 
-export interface IncidentDetail extends IncidentRow {
-  allowedActions: AllowedAction[];
-  deadlines: {
-    rule: ReportRule | null;
-    firstReport: Deadline;
-    nextReport: Deadline;
-    recovery: Deadline;
-    due: Deadline;
-    overdue: string[];
-  };
-  affected: {
-    cis: { id: number; ciType: 'platform' | 'host' | 'vm'; ciId: string | null; name: string }[];
-    vmNames: string[];
-    recoveryOrder: { name: string; level: 'A' | 'B' | 'C' | null }[];
-    currentLevel: 'A' | 'B' | 'C' | null;
-  };
-  recipients: { supervisor: string[]; ictManager: string[]; systemOwners: string[]; to: string[] } | null;
-  routing: { id: number; decision: string; ref: string | null; reason: string | null; decidedByLabel: string; at: string }[];
-  reports: IncidentReport[];
-  problemIds: string[];
-  similar: SimilarRow[];
-  timeline: HistoryEntry[];
-  mails: MailView[];
-}
-
-export interface ProcessInfo {
-  states: Record<string, Bilingual>;
-  transitions: { action: string; from: string | string[]; to: string; label: Bilingual; requires: string[] }[];
-}
-
 export interface IncidentListQuery extends Record<string, QueryValue> {
   q?: string;
   sort?: string;
@@ -184,7 +86,6 @@ export const listIncidents = (q: IncidentListQuery & { page: number; pageSize: n
   api.get<Page<IncidentRow>>('/api/incidents', q, signal);
 export const incidentExportHref = (format: 'xlsx' | 'csv', q: IncidentListQuery) => `/api/incidents.${format}${buildQuery(q)}`;
 export const getIncident = (id: string, signal?: AbortSignal) => api.get<IncidentDetail>(`/api/incidents/${id}`, undefined, signal);
-export const getIncidentProcess = (signal?: AbortSignal) => api.get<ProcessInfo>('/api/incidents/process', undefined, signal);
 export const registerIncident = (body: unknown) => api.post<IncidentRow>('/api/incidents', body);
 export const actOnIncident = (id: string, action: string, body: Record<string, unknown>) =>
   api.post<IncidentRow>(`/api/incidents/${id}/actions/${action}`, body);
@@ -216,30 +117,6 @@ export const PROBLEM_SOURCES = [
 ] as const;
 export type ProblemSource = (typeof PROBLEM_SOURCES)[number];
 
-export interface ProblemRow {
-  id: string;
-  receiptNo: string;
-  title: string;
-  description: string;
-  source: ProblemSource;
-  state: string;
-  stateLabel: Bilingual;
-  version: number;
-  registeredAt: string;
-  criteria: { missedRecoveryTarget: boolean; citizensOrManyDepartments: boolean; financialOrReputation: boolean } | null;
-  priority: Priority | null;
-  dueAt: string | null;
-  critical: boolean;
-  cause: string | null;
-  policy: string | null;
-  permanentFix: string | null;
-  changeRef: string | null;
-  result: string | null;
-  noFixReason: string | null;
-  noImplementReason: string | null;
-  closedAt: string | null;
-}
-
 export interface IncidentRef {
   id: string;
   receiptNo: string;
@@ -260,21 +137,13 @@ export interface PreventiveTarget {
   active: boolean;
 }
 
-export interface ProblemDetail extends ProblemRow {
-  allowedActions: AllowedAction[];
-  incidents: IncidentRef[];
-  decisions: { id: number; question: string; answer: boolean; reason: string | null; decidedByLabel: string; at: string }[];
-  preventiveTarget: PreventiveTarget | null;
-  timeline: HistoryEntry[];
-  mails: MailView[];
-}
-
 export const listProblems = (q: Record<string, QueryValue>, signal?: AbortSignal) => api.get<Page<ProblemRow>>('/api/problems', q, signal);
 export const problemExportHref = (format: 'xlsx' | 'csv', q: Record<string, QueryValue>) => `/api/problems.${format}${buildQuery(q)}`;
 export const getProblem = (id: string, signal?: AbortSignal) => api.get<ProblemDetail>(`/api/problems/${id}`, undefined, signal);
-export const getProblemProcess = (signal?: AbortSignal) => api.get<ProcessInfo>('/api/problems/process', undefined, signal);
 export const registerProblem = (body: unknown) => api.post<ProblemRow>('/api/problems', body);
 export const actOnProblem = (id: string, action: string, body: Record<string, unknown>) => api.post<ProblemRow>(`/api/problems/${id}/actions/${action}`, body);
+export const unlinkProblemIncident = (problemId: string, incidentId: string, reason: string) =>
+  api.post<unknown>(`/api/problems/${problemId}/incidents/${incidentId}/unlink`, { reason });
 export const linkProblemIncident = (problemId: string, incidentId: string) =>
   api.post<{ linked: boolean }>(`/api/problems/${problemId}/incidents`, { incidentId });
 export const listTargets = (q: Record<string, QueryValue>, signal?: AbortSignal) =>

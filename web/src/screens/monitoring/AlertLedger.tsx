@@ -1,4 +1,4 @@
-import { Anchor, Badge, Checkbox, Group, Stack, Text } from '@mantine/core';
+import { Anchor, Badge, Checkbox, Group, Text } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
 import { FilterInput } from '../../components/FilterInput';
@@ -7,10 +7,11 @@ import { LedgerTable } from '../../components/LedgerTable';
 import { ListPage } from '../../components/ListPage';
 import { PAGE_SIZE, type ListParamsState, useListParams } from '../../components/useListParams';
 import { useDateTime } from '../../i18n';
-import { ciLabel, SeverityBadge, TargetCell, useBi } from './common';
+import { ciLabel, SeverityBadge, useBi } from './common';
 import { ParamSelect } from './GroupItems';
 import { mLabel, useMT } from './i18n';
-import { type AlertRow, CI_TYPES, getAlertProcess, listAlerts } from './monitoringApi';
+import { flowQuery } from '../../workbench';
+import { type AlertRow, CI_TYPES, listAlerts } from './monitoringApi';
 
 const ALERT_COLORS: Record<string, string> = { open: 'red', in_progress: 'blue', done: 'gray' };
 
@@ -51,7 +52,7 @@ export function AlertLedger() {
     placeholderData: keepPreviousData,
     refetchInterval: 30_000,
   });
-  const proc = useQuery({ queryKey: ['monitoring', 'alert-process'], queryFn: ({ signal }) => getAlertProcess(signal), staleTime: Number.POSITIVE_INFINITY });
+  const proc = useQuery(flowQuery('monitoring_alert'));
   return (
     <ListPage
       title={t('mon.alerts.title')}
@@ -60,7 +61,7 @@ export function AlertLedger() {
       toolbar={
         <>
           <FilterInput value={q} onChange={params.setQ} />
-          <ParamSelect params={params} name="state" label={t('mon.alerts.state')} data={Object.entries(proc.data?.states ?? {}).map(([k, v]) => ({ value: k, label: bi(v) }))} w={140} />
+          <ParamSelect params={params} name="state" label={t('mon.alerts.state')} data={(proc.data?.states ?? []).map((s) => ({ value: s.key, label: bi(s.label) }))} w={140} />
           <ParamSelect params={params} name="ciType" label={t('mon.filter.ciType')} data={CI_TYPES.map((c) => ({ value: c, label: ciLabel(t, c) }))} w={170} />
           <ParamCheck params={params} name="open" label={t('mon.alerts.openOnly')} />
           <ParamCheck params={params} name="silenced" label={t('mon.alerts.silencedOnly')} />
@@ -89,6 +90,7 @@ export function AlertLedger() {
           onSort={params.setSort}
           empty={t('mon.alerts.empty')}
           rowProps={(r) => ({ 'data-testid': 'alert-row', 'data-severity': r.severity ?? '', 'data-state': r.state })}
+          ledgerId="monitoring.alerts"
           data-testid="alerts-table"
           columns={[
             {
@@ -103,18 +105,27 @@ export function AlertLedger() {
               ),
             },
             { key: 'severity', header: t('mon.alerts.severity'), sortKey: 'severity', render: (r) => <SeverityBadge severity={r.severity} /> },
-            { key: 'ciName', header: t('mon.alerts.target'), sortKey: 'ciName', render: (r) => <TargetCell target={r.ciName} ciType={r.ciType} /> },
             {
-              key: 'itemName',
-              header: t('mon.alerts.item'),
-              sortKey: 'itemName',
+              key: 'ciName',
+              header: t('mon.alerts.target'),
+              sortKey: 'ciName',
+              ellipsis: 240,
               render: (r) => (
-                <Stack gap={0}>
-                  <Text size="sm">{r.itemName}</Text>
-                  <Text size="xs" c="dimmed" ff="monospace">
-                    {r.detail ?? r.value ?? ''}
-                  </Text>
-                </Stack>
+                <Text span size="sm" fw={600}>
+                  {r.ciName}
+                </Text>
+              ),
+            },
+            { key: 'ciType', header: t('mon.col.ciType'), render: (r) => ciLabel(t, r.ciType) },
+            { key: 'itemName', header: t('mon.alerts.item'), sortKey: 'itemName', ellipsis: 200, render: (r) => r.itemName },
+            {
+              key: 'value',
+              header: t('mon.alerts.value'),
+              ellipsis: 'grow',
+              render: (r) => (
+                <Text span size="xs" c="dimmed" ff="monospace">
+                  {r.detail ?? r.value ?? ''}
+                </Text>
               ),
             },
             {
@@ -122,7 +133,7 @@ export function AlertLedger() {
               header: t('mon.alerts.state'),
               sortKey: 'state',
               render: (r) => (
-                <Group gap={4} wrap="wrap">
+                <Group gap={4} wrap="nowrap">
                   <AlertStateBadge state={r.state} label={r.stateLabel} />
                   {r.silenced && r.silenceReason && (
                     <Badge size="sm" variant="outline" color="violet" tt="none">

@@ -7,14 +7,14 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageLoader } from '../../components/PageLoader';
 import { useDateTime } from '../../i18n';
 import { hasPermission, useUser } from '../../session';
-import { ActionButtons, Flash, FlowBar, MailList, ProcessTimeline, Section, StateBadge } from '../incidents/common';
+import { Flash, ProcessHistory, ProcessSection, Section, useRecordPage } from '../../workbench';
+import { MailList, StateBadge } from '../incidents/common';
 import { getIncident } from '../incidents/incidentsApi';
 import { NotFoundScreen } from '../NotFoundScreen';
-import { ActionModal, EXTRA_HISTORY_LABELS, useRoleNamedHistory } from './actions';
 import { AlertStateBadge } from './AlertLedger';
 import { ciLabel, Field, SeverityBadge, typeLabel } from './common';
 import { mLabel, useMT } from './i18n';
-import { type AllowedAction, actOnAlert, type Bilingual, getAlert, getAlertProcess, mailsOf } from './monitoringApi';
+import { actOnAlert, getAlert, mailsOf } from './monitoringApi';
 
 /** N §3.7.3.2's guidance, the row of this detection's pattern (▶) highlighted. */
 function Guidance({ text }: { text: string }) {
@@ -66,30 +66,19 @@ export function AlertPage() {
   const t = useMT();
   const fmt = useDateTime();
   const user = useUser();
-  const qc = useQueryClient();
-  const named = useRoleNamedHistory();
-  const [action, setAction] = useState<AllowedAction | null>(null);
-  const [flash, setFlash] = useState<string | null>(null);
-  const rec = useQuery({ queryKey: ['monitoring', 'alert', id], queryFn: ({ signal }) => getAlert(id, signal) });
-  const proc = useQuery({ queryKey: ['monitoring', 'alert-process'], queryFn: ({ signal }) => getAlertProcess(signal), staleTime: Number.POSITIVE_INFINITY });
+  const page = useRecordPage({
+    queryKey: ['monitoring', 'alert', id],
+    load: (signal) => getAlert(id, signal),
+    act: (x, body) => actOnAlert(id, x, body),
+    invalidate: [['monitoring']],
+  });
+  const { rec, setAction, flash, setFlash } = page;
   const canMail = hasPermission(user, 'mail.read');
   const mails = useQuery({ queryKey: ['monitoring', 'alert-mails', id], queryFn: ({ signal }) => mailsOf('monitoring_alert', id, signal), enabled: canMail });
   if (rec.isPending) return <PageLoader />;
   if (rec.error instanceof ApiError && (rec.error.status === 404 || rec.error.status === 400)) return <NotFoundScreen />;
   if (!rec.data) return <ErrorAlert error={rec.error} />;
-  const { alert: a, actions, history } = rec.data;
-  const states = proc.data?.states ?? {};
-  const labels: Record<string, Bilingual> = Object.fromEntries((proc.data?.transitions ?? []).map((x) => [x.action, x.label]));
-  for (const [k, key] of Object.entries(EXTRA_HISTORY_LABELS)) labels[k] ??= { ja: t(key), en: t(key) };
-  const done = async (label: string) => {
-    setAction(null);
-    setFlash(t('mon.act.done', { action: label }));
-    await qc.invalidateQueries({ queryKey: ['monitoring'] });
-  };
-  const onStale = async () => {
-    const fresh = await rec.refetch();
-    return !!fresh.data && fresh.data.alert.version !== a.version;
-  };
+  const { alert: a, process } = rec.data;
   return (
     <Stack gap="md" data-testid="alert-page" data-state={a.state} data-version={a.version}>
       <Stack gap={4}>
@@ -116,15 +105,7 @@ export function AlertPage() {
       </Stack>
       <Flash message={flash} onClose={() => setFlash(null)} />
 
-      <Section title={t('mon.alert.flow')} testId="alert-flow">
-        <Stack gap="sm">
-          <FlowBar path={['open', 'in_progress', 'done']} current={a.state} states={states} />
-          <Text size="sm" fw={600}>
-            {t('mon.alert.actions')}
-          </Text>
-          <ActionButtons actions={actions} onPick={setAction} />
-        </Stack>
-      </Section>
+      <ProcessSection view={process} onPick={setAction} testId="alert-flow" />
 
       <Grid gap="md">
         <Grid.Col span={{ base: 12, lg: 7 }}>
@@ -224,12 +205,12 @@ export function AlertPage() {
               )}
             </Section>
             <Section title={t('mon.timeline')} testId="alert-timeline">
-              <ProcessTimeline entries={named(history)} states={states} labels={labels} />
+              <ProcessHistory entries={process.history} />
             </Section>
           </Stack>
         </Grid.Col>
       </Grid>
-      <ActionModal action={action} version={a.version} onClose={() => setAction(null)} submit={(x, body) => actOnAlert(a.id, x, body)} onDone={done} onStale={onStale} />
+      {page.dialog}
     </Stack>
   );
 }

@@ -7,7 +7,7 @@ import { LedgerTable } from '../../components/LedgerTable';
 import { ListPage } from '../../components/ListPage';
 import { PAGE_SIZE, type ListParamsState, useListParams } from '../../components/useListParams';
 import { useDateTime } from '../../i18n';
-import { ItemCell, ItemStateBadge, STATE_ORDER, SuppressedBadge, stateLabel, TargetCell, typeLabel, ValueCell } from './common';
+import { ciLabel, ItemStateBadge, STATE_ORDER, SuppressedBadge, shownValue, stateLabel, typeLabel } from './common';
 import { useMT } from './i18n';
 import { BOARD_GROUPS, type BoardGroup, type BoardItem, ITEM_TYPES, type ItemsQuery, listItems } from './monitoringApi';
 import { byLabel, REFRESH_MS } from './StatusBoard';
@@ -83,8 +83,8 @@ export function GroupItems() {
             rows={list.data?.items.map((i) => ({ ...i, id: i.itemId }))}
             empty={<Text size="sm">{t('mon.groups.empty')}</Text>}
             rowProps={(r) => ({ 'data-testid': 'item-row', 'data-state': r.state })}
+            ledgerId="monitoring.items"
             data-testid="items-table"
-            verticalSpacing={6}
             columns={[
               {
                 key: 'state',
@@ -97,17 +97,48 @@ export function GroupItems() {
                   </Group>
                 ),
               },
-              { key: 'target', header: t('mon.col.target'), render: (r) => <TargetCell target={r.target} ciType={r.ciType} /> },
+              {
+                key: 'target',
+                header: t('mon.col.target'),
+                ellipsis: 240,
+                render: (r) => (
+                  <Text span size="sm" fw={600}>
+                    {r.target}
+                  </Text>
+                ),
+              },
+              { key: 'ciType', header: t('mon.col.ciType'), render: (r) => ciLabel(t, r.ciType) },
               {
                 key: 'item',
                 header: t('mon.col.item'),
+                ellipsis: 'grow',
                 render: (r) => (
-                  <Anchor component={Link} to={`/monitoring/items/${r.itemId}`} underline="never" data-testid="item-link">
-                    <ItemCell name={r.name} itemKey={r.key} type={r.type} />
+                  <Anchor component={Link} to={`/monitoring/items/${r.itemId}`} underline="never" size="sm" data-testid="item-link">
+                    {r.name}
                   </Anchor>
                 ),
               },
-              { key: 'value', header: t('mon.col.value'), render: (r) => <ValueCell item={r} /> },
+              { key: 'type', header: t('mon.col.type'), render: (r) => typeLabel(t, r.type) },
+              { key: 'key', header: t('mon.item.key'), td: { ff: 'monospace' }, ellipsis: 220, defaultHidden: true, render: (r) => r.key },
+              {
+                key: 'value',
+                header: t('mon.col.value'),
+                ellipsis: 'grow',
+                render: (r) => {
+                  const v = shownValue(r);
+                  return (
+                    <Text span size="sm" ff="monospace">
+                      {v.main}
+                      {v.sub && (
+                        <Text span size="xs" c="dimmed">
+                          {' '}
+                          {v.sub}
+                        </Text>
+                      )}
+                    </Text>
+                  );
+                },
+              },
               { key: 'consecutive', header: t('mon.col.consecutive'), td: { ta: 'right' }, render: (r) => <Text size="sm">{r.consecutive}</Text> },
               { key: 'lastCheck', header: t('mon.col.lastCheck'), td: nowrap, render: (r) => <Text size="sm">{fmt(r.lastCheckAt)}</Text> },
             ]}

@@ -8,7 +8,7 @@ import { ListPage } from '../../components/ListPage';
 import { PAGE_SIZE, useListParams } from '../../components/useListParams';
 import { useDateTime } from '../../i18n';
 import { hasPermission, useUser } from '../../session';
-import { ciLabel, ItemCell, stateLabel, TargetCell } from './common';
+import { ciLabel, stateLabel, typeLabel } from './common';
 import { ParamSelect } from './GroupItems';
 import { mLabel, useMT } from './i18n';
 import { CI_TYPES, ITEM_TYPES, listSettingChanges, listSettings, type SettingChange, type SettingsRow, settingsExportHref } from './monitoringApi';
@@ -137,85 +137,65 @@ export function SettingsLedger() {
             onSort={params.setSort}
             empty={t('mon.groups.empty')}
             rowProps={(r) => ({ 'data-testid': 'setting-row', 'data-enabled': String(r.enabled && r.targetEnabled) })}
+            ledgerId="monitoring.settings"
             data-testid="settings-table"
-            verticalSpacing={6}
-            fz="sm"
             columns={[
               {
                 key: 'target',
                 header: t('mon.col.target'),
                 sortKey: 'target',
+                ellipsis: 200,
                 render: (r) => (
-                  <Stack gap={0}>
-                    <TargetCell target={r.target} ciType={r.ciType} />
-                    {r.address && (
-                      <Text size="xs" c="dimmed" ff="monospace">
-                        {r.address}
-                      </Text>
-                    )}
-                  </Stack>
+                  <Text span size="sm" fw={600}>
+                    {r.target}
+                  </Text>
                 ),
               },
+              { key: 'ciType', header: t('mon.col.ciType'), render: (r) => ciLabel(t, r.ciType) },
+              { key: 'address', header: t('mon.set.address'), td: { ff: 'monospace' }, ellipsis: 180, defaultHidden: true, render: (r) => r.address ?? '—' },
               {
                 key: 'key',
                 header: t('mon.col.item'),
                 sortKey: 'key',
+                ellipsis: 'grow',
+                title: (r) => `${r.name} — ${r.key}`,
                 render: (r) => (
-                  <Anchor component={Link} to={`/monitoring/items/${r.itemId}`} underline="never">
-                    <ItemCell name={r.name} itemKey={r.key} type={r.type} />
+                  <Anchor component={Link} to={`/monitoring/items/${r.itemId}`} underline="never" size="sm">
+                    {r.name}
                   </Anchor>
                 ),
               },
-              {
-                key: 'intervalSec',
-                header: t('mon.set.interval'),
-                sortKey: 'intervalSec',
-                td: { ta: 'right', style: { whiteSpace: 'nowrap' } },
-                render: (r) => (
-                  <Stack gap={0} align="flex-end">
-                    <Text size="sm">{t('mon.item.intervalSec', { n: r.intervalSec })}</Text>
-                    <Text size="xs" c="dimmed">
-                      {t(`mon.set.collect.${r.collect}`)}
-                    </Text>
-                  </Stack>
-                ),
-              },
+              { key: 'type', header: t('mon.col.type'), defaultHidden: true, render: (r) => typeLabel(t, r.type) },
+              { key: 'itemKey', header: t('mon.item.key'), td: { ff: 'monospace' }, ellipsis: 220, defaultHidden: true, render: (r) => r.key },
+              { key: 'intervalSec', header: t('mon.set.interval'), sortKey: 'intervalSec', td: { ta: 'right' }, render: (r) => t('mon.item.intervalSec', { n: r.intervalSec }) },
+              { key: 'collect', header: t('mon.set.collect'), defaultHidden: true, render: (r) => t(`mon.set.collect.${r.collect}`) },
               {
                 key: 'thresholds',
                 header: t('mon.set.thresholds'),
-                td: { style: { whiteSpace: 'nowrap' } },
                 render: (r) => (
-                  <Text size="sm" ff="monospace">
+                  <Text span size="sm" ff="monospace">
                     {r.warningThreshold ?? '—'} / {r.criticalThreshold ?? '—'}
                   </Text>
                 ),
               },
-              {
-                key: 'severity',
-                header: t('mon.set.severity'),
-                render: (r) => (
-                  <Stack gap={0}>
-                    <Text size="sm">{mLabel(t, `mon.sev.${r.severity}`, r.severity)}</Text>
-                    <Text size="xs" c="dimmed">
-                      {t('mon.set.consecutive')} {r.consecutive}
-                    </Text>
-                  </Stack>
-                ),
-              },
-              { key: 'hours', header: t('mon.set.hours'), td: { style: { whiteSpace: 'nowrap' } }, render: (r) => <Text size="sm">{r.businessHoursOnly ? t('mon.set.hours.business') : t('mon.set.hours.all')}</Text> },
-              { key: 'notify', header: t('mon.set.notify'), td: { ta: 'center' }, render: (r) => <Text size="sm">{yes(r.notify)}</Text> },
+              { key: 'severity', header: t('mon.set.severity'), render: (r) => mLabel(t, `mon.sev.${r.severity}`, r.severity) },
+              { key: 'consecutive', header: t('mon.set.consecutive'), td: { ta: 'right' }, render: (r) => r.consecutive },
+              { key: 'hours', header: t('mon.set.hours'), render: (r) => (r.businessHoursOnly ? t('mon.set.hours.business') : t('mon.set.hours.all')) },
+              { key: 'notify', header: t('mon.set.notify'), td: { ta: 'center' }, render: (r) => yes(r.notify) },
               {
                 key: 'enabled',
                 header: t('mon.set.enabled'),
                 render: (r) => (
-                  <Stack gap={2}>
-                    <Text size="sm">{yes(r.enabled && r.targetEnabled)}</Text>
+                  <Group gap={4} wrap="nowrap">
+                    <Text span size="sm">
+                      {yes(r.enabled && r.targetEnabled)}
+                    </Text>
                     {r.startsAt && (
-                      <Text size="xs" c="dimmed">
+                      <Text span size="xs" c="dimmed">
                         {t('mon.set.startsAt', { at: fmt(r.startsAt) })}
                       </Text>
                     )}
-                  </Stack>
+                  </Group>
                 ),
               },
               {
@@ -224,7 +204,9 @@ export function SettingsLedger() {
                 sortKey: 'state',
                 render: (r) => (
                   <Group gap={4} wrap="nowrap">
-                    <Text size="sm">{stateLabel(t, r.state)}</Text>
+                    <Text span size="sm">
+                      {stateLabel(t, r.state)}
+                    </Text>
                     {r.pendingChanges > 0 && (
                       <Badge size="xs" color="orange" variant="light" tt="none" title={t('mon.set.pending')}>
                         {t('mon.set.pending')} {r.pendingChanges}

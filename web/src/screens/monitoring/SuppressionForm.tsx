@@ -10,7 +10,7 @@ import { prettyMessage } from './common';
 import { useMT } from './i18n';
 import {
   createSuppression,
-  getSuppressionProcess,
+  suppressionRulesQuery,
   jstLocalToIso,
   jstYmd,
   SUPPRESSION_METHODS,
@@ -64,7 +64,7 @@ export function SuppressionForm({ edit, onSaved, onCancel }: { edit?: Suppressio
   const [search, setSearch] = useState('');
   const [debounced] = useDebouncedValue(search, 250);
   const systems = useQuery({ queryKey: ['monitoring', 'system-search', debounced], queryFn: ({ signal }) => searchSystems(debounced, signal) });
-  const proc = useQuery({ queryKey: ['monitoring', 'sup-process'], queryFn: ({ signal }) => getSuppressionProcess(signal), staleTime: Number.POSITIVE_INFINITY });
+  const rules = useQuery(suppressionRulesQuery);
   const options = [
     ...v.systemIds.filter((id) => !(systems.data?.items ?? []).some((s) => s.id === id)).map((id) => ({ value: id, label: known[id] ?? id })),
     ...(systems.data?.items ?? []).map((s) => ({ value: s.id, label: s.departmentName ? `${s.name}（${s.departmentName}）` : s.name })),
@@ -119,7 +119,7 @@ export function SuppressionForm({ edit, onSaved, onCancel }: { edit?: Suppressio
           <Title order={2} size={edit ? 'h4' : undefined}>
             {edit ? t('mon.sup.form.edit') : t('mon.sup.form.title')}
           </Title>
-          <RuleNote rules={proc.data?.rules} />
+          <RuleNote rules={rules.data} />
           {showGeneral && <ErrorAlert error={new Error(prettyMessage(unplaced.length ? unplaced.map((k) => err!.fields[k]).join(' / ') : (m.error as Error).message, fmt))} testId="sup-form-error" />}
           <MultiSelect
             label={t('mon.sup.systems')}

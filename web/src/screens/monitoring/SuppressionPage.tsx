@@ -7,12 +7,12 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageLoader } from '../../components/PageLoader';
 import { useDateTime } from '../../i18n';
 import { hasPermission, useUser } from '../../session';
-import { ActionButtons, Flash, FlowBar, MailList, ProcessTimeline, Section } from '../incidents/common';
+import { Flash, ProcessHistory, ProcessSection, Section, useRecordPage } from '../../workbench';
+import { MailList } from '../incidents/common';
 import { NotFoundScreen } from '../NotFoundScreen';
-import { ActionModal, EXTRA_HISTORY_LABELS, useRoleNamedHistory } from './actions';
 import { Field } from './common';
 import { useMT } from './i18n';
-import { type AllowedAction, actOnSuppression, type Bilingual, getSuppression, getSuppressionProcess, jstYmd, mailsOf } from './monitoringApi';
+import { actOnSuppression, getSuppression, suppressionRulesQuery, jstYmd, mailsOf } from './monitoringApi';
 import { SuppressionForm } from './SuppressionForm';
 import { RuleNote, SupStateBadge, windowText } from './Suppressions';
 
@@ -22,34 +22,22 @@ export function SuppressionPage() {
   const t = useMT();
   const fmt = useDateTime();
   const user = useUser();
-  const qc = useQueryClient();
-  const named = useRoleNamedHistory();
-  const [action, setAction] = useState<AllowedAction | null>(null);
-  const [flash, setFlash] = useState<string | null>(null);
+  const page = useRecordPage({
+    queryKey: ['monitoring', 'suppression', id],
+    load: (signal) => getSuppression(id, signal),
+    act: (x, body) => actOnSuppression(id, x, body),
+    invalidate: [['monitoring']],
+    initial: (r) => ({ method: r.suppression.method }),
+  });
+  const { rec, setAction, flash, setFlash, refresh } = page;
   const [editing, setEditing] = useState(false);
-  const rec = useQuery({ queryKey: ['monitoring', 'suppression', id], queryFn: ({ signal }) => getSuppression(id, signal) });
-  const proc = useQuery({ queryKey: ['monitoring', 'sup-process'], queryFn: ({ signal }) => getSuppressionProcess(signal), staleTime: Number.POSITIVE_INFINITY });
+  const rules = useQuery(suppressionRulesQuery);
   const canMail = hasPermission(user, 'mail.read');
   const mails = useQuery({ queryKey: ['monitoring', 'sup-mails', id], queryFn: ({ signal }) => mailsOf('monitoring_suppression', id, signal), enabled: canMail });
   if (rec.isPending) return <PageLoader />;
   if (rec.error instanceof ApiError && (rec.error.status === 404 || rec.error.status === 400)) return <NotFoundScreen />;
   if (!rec.data) return <ErrorAlert error={rec.error} />;
-  const { suppression: s, actions, history } = rec.data;
-  const states = proc.data?.states ?? {};
-  const labels: Record<string, Bilingual> = Object.fromEntries((proc.data?.transitions ?? []).map((x) => [x.action, x.label]));
-  for (const [k, key] of Object.entries(EXTRA_HISTORY_LABELS)) labels[k] ??= { ja: t(key), en: t(key) };
-  const refresh = async () => {
-    await qc.invalidateQueries({ queryKey: ['monitoring'] });
-  };
-  const done = async (label: string) => {
-    setAction(null);
-    setFlash(t('mon.act.done', { action: label }));
-    await refresh();
-  };
-  const onStale = async () => {
-    const fresh = await rec.refetch();
-    return !!fresh.data && fresh.data.suppression.version !== s.version;
-  };
+  const { suppression: s, process } = rec.data;
   const mine = !!s.requestedBy && s.requestedBy === user.id;
   return (
     <Stack gap="md" data-testid="sup-page" data-state={s.state} data-version={s.version}>
@@ -80,22 +68,15 @@ export function SuppressionPage() {
       </Stack>
       <Flash message={flash} onClose={() => setFlash(null)} />
 
-      <Section title={t('mon.sup.flow')} testId="sup-flow">
-        <Stack gap="sm">
-          <FlowBar path={['submitted', 'approved', 'active', 'completed']} current={s.state} states={states} />
-          <Text size="sm" fw={600}>
-            {t('mon.alert.actions')}
-          </Text>
-          <Group gap="xs" align="flex-start">
-            <ActionButtons actions={actions} onPick={setAction} />
-            {mine && s.state === 'returned' && !editing && (
-              <Button size="sm" variant="default" onClick={() => setEditing(true)} data-testid="sup-edit">
-                {t('mon.sup.edit')}
-              </Button>
-            )}
+      <ProcessSection view={process} onPick={setAction} testId="sup-flow">
+        {mine && s.state === 'returned' && !editing && (
+          <Group>
+            <Button size="sm" variant="default" onClick={() => setEditing(true)} data-testid="sup-edit">
+              {t('mon.sup.edit')}
+            </Button>
           </Group>
-        </Stack>
-      </Section>
+        )}
+      </ProcessSection>
 
       {editing && (
         <SuppressionForm
@@ -143,13 +124,13 @@ export function SuppressionPage() {
                 <Field label={t('mon.sup.resumedAt')}>{fmt(s.resumedAt)}</Field>
               </SimpleGrid>
             </Section>
-            <RuleNote rules={proc.data?.rules} />
+            <RuleNote rules={rules.data} />
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 5 }}>
           <Stack gap="md">
             <Section title={t('mon.timeline')} testId="sup-timeline">
-              <ProcessTimeline entries={named(history)} states={states} labels={labels} />
+              <ProcessHistory entries={process.history} />
             </Section>
             {canMail && (
               <Section title={t('mon.sup.mailsNote')} testId="sup-mails">
@@ -159,15 +140,7 @@ export function SuppressionPage() {
           </Stack>
         </Grid.Col>
       </Grid>
-      <ActionModal
-        action={action}
-        version={s.version}
-        initialMethod={s.method}
-        onClose={() => setAction(null)}
-        submit={(x, body) => actOnSuppression(s.id, x, body)}
-        onDone={done}
-        onStale={onStale}
-      />
+      {page.dialog}
     </Stack>
   );
 }

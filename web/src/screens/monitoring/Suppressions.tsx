@@ -12,7 +12,8 @@ import { userRoleCodes, useUser } from '../../session';
 import { useBi } from './common';
 import { ParamSelect } from './GroupItems';
 import { type MT, useMT } from './i18n';
-import { getSuppressionProcess, jstTime, jstYmd, listSuppressions, type SuppressionRow, type SuppressionRules } from './monitoringApi';
+import { flowQuery, type ProcessFlow } from '../../workbench';
+import { suppressionRulesQuery, jstTime, jstYmd, listSuppressions, type SuppressionRow, type SuppressionRules } from './monitoringApi';
 
 /** Calendar colours by state: 申請中 / 差戻し / 抑止予定 / 抑止中 / 再開済 (withdrawn requests are not drawn). */
 export const SUP_COLORS: Record<string, string> = {
@@ -83,7 +84,7 @@ function chipTime(s: SuppressionRow, day: string): string {
   return '〜';
 }
 
-function Legend({ states }: { states: Record<string, { ja: string; en: string }> }) {
+function Legend({ states }: { states: ProcessFlow['states'] }) {
   const t = useMT();
   const bi = useBi();
   return (
@@ -93,7 +94,7 @@ function Legend({ states }: { states: Record<string, { ja: string; en: string }>
       </Text>
       {['submitted', 'returned', 'approved', 'active', 'completed'].map((s) => (
         <Badge key={s} color={SUP_COLORS[s]} variant={filled(s) ? 'filled' : 'light'} tt="none" size="sm">
-          {bi(states[s] ?? { ja: s, en: s })}
+          {bi(states.find((x) => x.key === s)?.label ?? { ja: s, en: s })}
         </Badge>
       ))}
     </Group>
@@ -107,7 +108,7 @@ export function SuppressionCalendar({ month, onMonth, highlight }: { month: stri
   const fmt = useDateTime();
   const bi = useBi();
   const [y, m] = month.split('-').map(Number) as [number, number];
-  const proc = useQuery({ queryKey: ['monitoring', 'sup-process'], queryFn: ({ signal }) => getSuppressionProcess(signal), staleTime: Number.POSITIVE_INFINITY });
+  const proc = useQuery(flowQuery('monitoring_suppression'));
   // The windows touching this month (JST), asked of the server by overlap.
   const from = `${month}-01T00:00:00+09:00`;
   const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
@@ -153,7 +154,7 @@ export function SuppressionCalendar({ month, onMonth, highlight }: { month: stri
             {t('mon.sup.today')}
           </Button>
         </Group>
-        <Legend states={proc.data?.states ?? {}} />
+        <Legend states={proc.data?.states ?? []} />
       </Group>
       <Box style={{ display: 'grid', gridTemplateColumns: 'repeat(7, minmax(0, 1fr))', border: '1px solid var(--mantine-color-gray-3)', borderRadius: 4, overflow: 'hidden' }}>
         {[0, 1, 2, 3, 4, 5, 6].map((w) => (
@@ -241,7 +242,8 @@ export function Suppressions() {
   const { page, extra } = params;
   const month = /^\d{4}-\d{2}$/.test(sp.get('month') ?? '') ? sp.get('month')! : jstYmd(new Date()).slice(0, 7);
   const [flash, setFlash] = useState<string | null>(() => (location.state as { flash?: string } | null)?.flash ?? null);
-  const proc = useQuery({ queryKey: ['monitoring', 'sup-process'], queryFn: ({ signal }) => getSuppressionProcess(signal), staleTime: Number.POSITIVE_INFINITY });
+  const proc = useQuery(flowQuery('monitoring_suppression'));
+  const rules = useQuery(suppressionRulesQuery);
   const query = { state: extra('state') ?? undefined, sort: params.sort || '-startsAt' };
   const list = useQuery({
     queryKey: ['monitoring', 'suppressions', 'list', { ...query, page }],
@@ -263,7 +265,7 @@ export function Suppressions() {
           {flash}
         </Alert>
       )}
-      <RuleNote rules={proc.data?.rules} />
+      <RuleNote rules={rules.data} />
       <SuppressionCalendar
         month={month}
         highlight={sp.get('created')}
@@ -282,7 +284,7 @@ export function Suppressions() {
         title={t('mon.sup.list')}
         testId="sup-list"
         minWidth={900}
-        toolbar={<ParamSelect params={params} name="state" label={t('mon.sup.state')} data={Object.entries(proc.data?.states ?? {}).map(([k, v]) => ({ value: k, label: bi(v) }))} w={160} />}
+        toolbar={<ParamSelect params={params} name="state" label={t('mon.sup.state')} data={(proc.data?.states ?? []).map((s) => ({ value: s.key, label: bi(s.label) }))} w={160} />}
         error={list.error}
         loading={list.isFetching && list.isPlaceholderData}
         table={
@@ -292,6 +294,7 @@ export function Suppressions() {
             onSort={params.setSort}
             empty={t('mon.sup.empty')}
             rowProps={(r) => ({ 'data-testid': 'sup-row', 'data-state': r.state })}
+            ledgerId="monitoring.suppressions"
             data-testid="sup-table"
             columns={[
               { key: 'state', header: t('mon.sup.state'), sortKey: 'state', render: (r) => <SupStateBadge s={r} /> },
@@ -305,36 +308,26 @@ export function Suppressions() {
                   </Anchor>
                 ),
               },
-              { key: 'systems', header: t('mon.sup.systems'), render: (r) => <Text size="sm">{r.systemNames.join('、') || '—'}</Text> },
-              {
-                key: 'reason',
-                header: t('mon.sup.reason'),
-                render: (r) => (
-                  <Text size="sm">
-                    {reasonLabel(t, r.reason)} · {t(`mon.sup.methodShort.${r.method}`)}
-                  </Text>
-                ),
-              },
+              { key: 'systems', header: t('mon.sup.systems'), ellipsis: 'grow', render: (r) => r.systemNames.join('、') || '—' },
+              { key: 'reason', header: t('mon.sup.reason'), ellipsis: 260, render: (r) => `${reasonLabel(t, r.reason)} · ${t(`mon.sup.methodShort.${r.method}`)}` },
               {
                 key: 'submittedAt',
                 header: t('mon.sup.submittedAt'),
                 sortKey: 'submittedAt',
                 render: (r) => (
-                  <Stack gap={0}>
-                    <Text size="sm">{fmt(r.submittedAt)}</Text>
-                    <Group gap={4}>
-                      <Text size="xs" c="dimmed">
-                        {r.requestedByLabel}
-                      </Text>
-                      {r.late && (
-                        <Badge size="xs" color="red" variant="light" tt="none">
-                          {t('mon.sup.late')}
-                        </Badge>
-                      )}
-                    </Group>
-                  </Stack>
+                  <Group gap={4} wrap="nowrap">
+                    <Text span size="sm">
+                      {fmt(r.submittedAt)}
+                    </Text>
+                    {r.late && (
+                      <Badge size="xs" color="red" variant="light" tt="none">
+                        {t('mon.sup.late')}
+                      </Badge>
+                    )}
+                  </Group>
                 ),
               },
+              { key: 'requestedBy', header: t('mon.sup.requestedBy'), ellipsis: 200, render: (r) => r.requestedByLabel },
             ]}
           />
         }

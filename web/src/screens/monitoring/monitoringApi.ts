@@ -20,6 +20,10 @@ export const CI_TYPES = ['host', 'vm', 'storage', 'network_device', 'management_
 // The answers' shapes are the server's own (type-only import: nothing of the server is bundled).
 export type { Board, BoardCounts, BoardGroupRow, BoardItem, BoardItemDetail, HistoryPoint } from '../../../../src/monitoring/board.ts';
 import type { Board, BoardItem, BoardItemDetail, StatusBoard } from '../../../../src/monitoring/board.ts';
+import type { AlertView } from '../../../../src/monitoring/alerts.ts';
+import type { SuppressionView } from '../../../../src/monitoring/suppression.ts';
+import type { ProcessView } from '../../../../src/process/index.ts';
+import type { Wire } from '../../workbench';
 export type ItemEvent = BoardItemDetail['events'][number];
 export type ItemHistory = Awaited<ReturnType<StatusBoard['history']>>;
 
@@ -40,56 +44,11 @@ export const getItemHistory = (id: string, from: string, to: string, signal?: Ab
   api.get<ItemHistory>(`/api/monitoring/items/${id}/history`, { from, to }, signal);
 
 // ── 監視対応台帳 (alerts.ts) ────────────────────────────────────────────────────────────────
-export interface AlertRow {
-  id: string;
-  eventId: number;
-  itemId: string;
-  targetId: string;
-  ciType: string;
-  ciId: string;
-  ciName: string;
-  itemType: string;
-  itemKey: string;
-  itemName: string;
-  severity: 'warning' | 'critical' | null;
-  value: string | null;
-  detail: string | null;
-  detectedAt: string;
-  state: 'open' | 'in_progress' | 'done';
-  stateLabel: Bilingual;
-  version: number;
-  departmentId: string | null;
-  systemIds: string[];
-  silenced: boolean;
-  silenceReason: 'host_down' | 'watch_only' | null;
-  suppressionId: string | null;
-  pattern: 'single' | 'repeated';
-  guidance: string | null;
-  knownFailure: string | null;
-  procedure: string | null;
-  incidentId: string | null;
-  mailedTo: string[];
-  firstResponseAt: string | null;
-  escalatedAt: string | null;
-  resolution: string | null;
-  doneAt: string | null;
-  recoveredAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-export interface AlertDetail {
-  alert: AlertRow;
-  actions: AllowedAction[];
-  history: HistoryEntry[];
-}
-export interface ProcessInfo {
-  states: Record<string, Bilingual>;
-  transitions: { action: string; from: string | string[]; to: string; label: Bilingual; requires: string[]; system: boolean }[];
-}
+export type AlertRow = Wire<AlertView>;
+export type AlertDetail = Wire<{ alert: AlertView; process: ProcessView }>;
 
 export const listAlerts = (q: Record<string, QueryValue>, signal?: AbortSignal) => api.get<Page<AlertRow>>('/api/monitoring/alerts', q, signal);
 export const getAlert = (id: string, signal?: AbortSignal) => api.get<AlertDetail>(`/api/monitoring/alerts/${id}`, undefined, signal);
-export const getAlertProcess = (signal?: AbortSignal) => api.get<ProcessInfo>('/api/monitoring/alerts/process', undefined, signal);
 export const actOnAlert = (id: string, action: string, body: Record<string, unknown>) => api.post<AlertRow>(`/api/monitoring/alerts/${id}/actions/${action}`, body);
 
 // ── 監視の一時抑止 (suppression.ts) ────────────────────────────────────────────────────────
@@ -98,38 +57,8 @@ export const SUPPRESSION_METHODS = ['watch', 'stop'] as const;
 export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
 export type SuppressionMethod = (typeof SUPPRESSION_METHODS)[number];
 
-export interface SuppressionRow {
-  id: string;
-  state: string;
-  stateLabel: Bilingual;
-  version: number;
-  reason: SuppressionReason;
-  reasonText: string | null;
-  method: SuppressionMethod;
-  startsAt: string;
-  endsAt: string;
-  targetIds: string[];
-  systemIds: string[];
-  systemNames: string[];
-  departmentId: string | null;
-  requestedBy: string | null;
-  requestedByLabel: string;
-  submittedAt: string;
-  deadlineAt: string | null;
-  late: boolean;
-  lateReason: string | null;
-  approvedBy: string | null;
-  approvedAt: string | null;
-  startedAt: string | null;
-  resumedAt: string | null;
-  startMailId: string | null;
-  resumeMailId: string | null;
-}
-export interface SuppressionDetail {
-  suppression: SuppressionRow;
-  actions: AllowedAction[];
-  history: HistoryEntry[];
-}
+export type SuppressionRow = Wire<SuppressionView>;
+export type SuppressionDetail = Wire<{ suppression: SuppressionView; process: ProcessView }>;
 export interface SuppressionRules {
   leadBusinessDays: number;
   maxWindowDays: number;
@@ -149,8 +78,12 @@ export interface SuppressionInput {
 export const listSuppressions = (q: Record<string, QueryValue>, signal?: AbortSignal) =>
   api.get<Page<SuppressionRow>>('/api/monitoring/suppressions', q, signal);
 export const getSuppression = (id: string, signal?: AbortSignal) => api.get<SuppressionDetail>(`/api/monitoring/suppressions/${id}`, undefined, signal);
-export const getSuppressionProcess = (signal?: AbortSignal) =>
-  api.get<ProcessInfo & { rules: SuppressionRules }>('/api/monitoring/suppressions/process', undefined, signal);
+/** The submission lead time and the longest window, for useQuery (the process itself: flowQuery('monitoring_suppression')). */
+export const suppressionRulesQuery = {
+  queryKey: ['monitoring', 'suppression-rules'] as const,
+  queryFn: ({ signal }: { signal?: AbortSignal }) => api.get<SuppressionRules>('/api/monitoring/suppressions/rules', undefined, signal),
+  staleTime: Number.POSITIVE_INFINITY,
+};
 export const createSuppression = (body: SuppressionInput) => api.post<SuppressionRow>('/api/monitoring/suppressions', body);
 export const updateSuppression = (id: string, body: SuppressionInput & { version: number }) => api.put<SuppressionRow>(`/api/monitoring/suppressions/${id}`, body);
 export const actOnSuppression = (id: string, action: string, body: Record<string, unknown>) =>

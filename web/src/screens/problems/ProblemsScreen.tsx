@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Checkbox, Grid, Group, Modal, Select, SimpleGrid, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Checkbox, Grid, Group, Modal, Select, SimpleGrid, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -14,38 +14,41 @@ import { PAGE_SIZE, useListParams } from '../../components/useListParams';
 import { useDateTime, useLang } from '../../i18n';
 import { hasPermission, useUser } from '../../session';
 import { NotFoundScreen } from '../NotFoundScreen';
-import { ActionButtons, ActionModal, bi, Flash, FlowBar, PriorityBadge, Section, StateBadge, TimelineAndMails } from '../incidents/common';
-import { type IKey, labelOf, useIT } from '../incidents/i18n';
+import { flowQuery, ProcessSection, useRecordPage } from '../../workbench';
+import { bi, Flash, PriorityBadge, Section, StateBadge, TimelineAndMails } from '../incidents/common';
+import { type IKey, useIT } from '../incidents/i18n';
 import { classLabel, ExportLinks, ParamCheck, ParamSelect, receiptColumn, registeredColumn, stateAndPriorityColumns } from '../incidents/IncidentLedger';
 import {
   type AllowedAction,
   actOnProblem,
   getProblem,
-  getProblemProcess,
   type IncidentRow,
   linkProblemIncident,
+  unlinkProblemIncident,
   listProblems,
-  listTargets,
   PROBLEM_SOURCES,
   problemExportHref,
   registerProblem,
 } from '../incidents/incidentsApi';
 import { Field } from '../../components/Field';
+import { PreventiveTargets } from './PreventiveTargets';
 
-const PATH = ['registered', 'priority_review', 'investigating', 'investigation_reported', 'studying', 'study_reported', 'implementing', 'resolution_review', 'closed'];
 
 function Tabs() {
   const t = useIT();
   const { pathname } = useLocation();
   const onTargets = pathname.startsWith('/problems/targets');
+  const user = useUser();
   return (
     <Group gap="xs">
       <Button component={Link} to="/problems" size="xs" variant={onTargets ? 'default' : 'light'} data-testid="problems-tab-ledger">
         {t('prb.title')}
       </Button>
-      <Button component={Link} to="/problems/targets" size="xs" variant={onTargets ? 'light' : 'default'} data-testid="problems-tab-targets">
-        {t('prb.targets')}
-      </Button>
+      {user.allDepartments && (
+        <Button component={Link} to="/problems/targets" size="xs" variant={onTargets ? 'light' : 'default'} data-testid="problems-tab-targets">
+          {t('prb.targets')}
+        </Button>
+      )}
     </Group>
   );
 }
@@ -83,7 +86,7 @@ function ProblemLedger() {
     queryFn: ({ signal }) => listProblems({ ...query, page, pageSize: PAGE_SIZE }, signal),
     placeholderData: keepPreviousData,
   });
-  const proc = useQuery({ queryKey: ['problems', 'process'], queryFn: ({ signal }) => getProblemProcess(signal), staleTime: Number.POSITIVE_INFINITY });
+  const proc = useQuery(flowQuery('problem'));
   return (
     <Stack gap="sm">
       <Tabs />
@@ -94,7 +97,7 @@ function ProblemLedger() {
         toolbar={
           <>
             <FilterInput value={q} onChange={params.setQ} />
-            <ParamSelect params={params} name="state" label={t('inc.state')} data={Object.entries(proc.data?.states ?? {}).map(([k, v]) => ({ value: k, label: bi(lang, v) }))} w={240} />
+            <ParamSelect params={params} name="state" label={t('inc.state')} data={(proc.data?.states ?? []).map((s) => ({ value: s.key, label: bi(lang, s.label) }))} w={240} />
             <ParamSelect params={params} name="priority" label={t('inc.priority')} data={(['high', 'low'] as const).map((p) => ({ value: p, label: t(`inc.pri.${p}`) }))} w={120} />
             <ParamSelect params={params} name="source" label={t('prb.source')} data={PROBLEM_SOURCES.map((s) => ({ value: s, label: t(`prb.src.${s}`) }))} w={240} />
             <ParamCheck params={params} name="open" label={t('inc.openOnly')} />
@@ -115,6 +118,7 @@ function ProblemLedger() {
             onSort={params.setSort}
             empty={t('inc.dash.none')}
             rowProps={() => ({ 'data-testid': 'problem-row' })}
+            ledgerId="problems"
             data-testid="problems-table"
             columns={[
               receiptColumn(t('prb.receiptNo'), (p) => (
@@ -123,14 +127,18 @@ function ProblemLedger() {
                 </Anchor>
               )),
               registeredColumn(t('prb.registeredAt'), fmt),
-              { key: 'source', header: t('prb.source'), render: (p) => <Text size="sm">{t(`prb.src.${p.source}`)}</Text> },
+              { key: 'source', header: t('prb.source'), defaultHidden: true, render: (p) => t(`prb.src.${p.source}`) },
               {
                 key: 'title',
                 header: t('inc.titleField'),
                 sortKey: 'title',
+                ellipsis: 'grow',
+                title: (p) => p.title,
                 render: (p) => (
-                  <Group gap={6}>
-                    <Text size="sm">{p.title}</Text>
+                  <Group gap={6} wrap="nowrap">
+                    <Text size="sm" truncate>
+                      {p.title}
+                    </Text>
                     {p.critical && (
                       <Badge color="red" size="sm" tt="none">
                         {t('prb.critical')}
@@ -140,7 +148,7 @@ function ProblemLedger() {
                 ),
               },
               ...stateAndPriorityColumns(t),
-              { key: 'dueAt', header: t('prb.dueAt'), sortKey: 'dueAt', td: { style: { whiteSpace: 'nowrap' } }, render: (p) => <DueAt dueAt={p.dueAt} closed={p.state === 'closed'} /> },
+              { key: 'dueAt', header: t('prb.dueAt'), sortKey: 'dueAt', render: (p) => <DueAt dueAt={p.dueAt} closed={p.state === 'closed'} /> },
             ]}
           />
         }
@@ -248,11 +256,24 @@ function ProblemPage() {
   const fmt = useDateTime();
   const user = useUser();
   const qc = useQueryClient();
-  const [flash, setFlash] = useState<string | null>(null);
-  const [action, setAction] = useState<AllowedAction | null>(null);
+  const page = useRecordPage({
+    queryKey: ['problems', 'record', id],
+    load: (signal) => getProblem(id, signal),
+    act: (a, body) => actOnProblem(id, a, body),
+    invalidate: [['problems'], ['incidents']],
+  });
+  const { rec, setAction, flash, setFlash } = page;
   const [linking, setLinking] = useState(false);
-  const rec = useQuery({ queryKey: ['problems', 'record', id], queryFn: ({ signal }) => getProblem(id, signal) });
-  const proc = useQuery({ queryKey: ['problems', 'process'], queryFn: ({ signal }) => getProblemProcess(signal), staleTime: Number.POSITIVE_INFINITY });
+  const [unlinking, setUnlinking] = useState<{ id: string; receiptNo: string } | null>(null);
+  const [unlinkReason, setUnlinkReason] = useState('');
+  const unlink = useMutation({
+    mutationFn: () => unlinkProblemIncident(id, unlinking!.id, unlinkReason),
+    onSuccess: async () => {
+      setUnlinking(null);
+      setUnlinkReason('');
+      await page.done(t('prb.incidents.unlinked'));
+    },
+  });
   const link = useMutation({
     mutationFn: (incidentId: string) => linkProblemIncident(id, incidentId),
     onSuccess: async () => {
@@ -266,12 +287,6 @@ function ProblemPage() {
   if (rec.error instanceof ApiError && (rec.error.status === 404 || rec.error.status === 400)) return <NotFoundScreen />;
   if (!rec.data) return <ErrorAlert error={rec.error} />;
   const p = rec.data;
-  const states = proc.data?.states ?? {};
-  const labels = Object.fromEntries((proc.data?.transitions ?? []).map((x) => [x.action, x.label]));
-  const onStale = async () => {
-    const fresh = await rec.refetch();
-    return !!fresh.data && fresh.data.version !== p.version;
-  };
   return (
     <Stack gap="md" data-testid="problem-page" data-state={p.state}>
       <Stack gap={4}>
@@ -293,15 +308,7 @@ function ProblemPage() {
         <Title order={2}>{p.title}</Title>
       </Stack>
       <Flash message={flash} onClose={() => setFlash(null)} />
-      <Section title={t('inc.flow')} testId="problem-flow">
-        <Stack gap="sm">
-          <FlowBar path={PATH} current={p.state} states={states} />
-          <Text size="sm" fw={600}>
-            {t('inc.actions')}
-          </Text>
-          <ActionButtons actions={p.allowedActions} onPick={setAction} />
-        </Stack>
-      </Section>
+      <ProcessSection view={p.process} onPick={setAction} testId="problem-flow" />
       <Grid gap="md">
         <Grid.Col span={{ base: 12, lg: 7 }}>
           <Stack gap="md">
@@ -399,99 +406,61 @@ function ProblemPage() {
                       <Badge size="sm" variant="outline" tt="none">
                         {classLabel(t, i.class)}
                       </Badge>
-                      <Text size="sm" lineClamp={1}>
+                      <Text size="sm" lineClamp={1} style={{ flex: 1 }}>
                         {i.title}
                       </Text>
+                      {hasPermission(user, 'problem.manage') && p.state !== 'closed' && (
+                        <Button size="compact-xs" variant="subtle" color="orange" onClick={() => setUnlinking(i)} data-testid="incident-unlink-open">
+                          {t('prb.incidents.unlink')}
+                        </Button>
+                      )}
                     </Group>
                   ))}
                 </Stack>
               )}
             </Section>
-            <TimelineAndMails testIdPrefix="problem" entries={p.timeline} states={states} labels={labels} mails={p.mails} />
+            <TimelineAndMails testIdPrefix="problem" entries={p.process.history} mails={p.mails} />
           </Stack>
         </Grid.Col>
       </Grid>
-      <ActionModal
-        action={action}
-        version={p.version}
-        onClose={() => setAction(null)}
-        submit={(a, body) => actOnProblem(p.id, a, body)}
-        onDone={async (label) => {
-          setAction(null);
-          setFlash(t('inc.done', { action: label }));
-          await qc.invalidateQueries({ queryKey: ['problems'] });
-        }}
-        onStale={onStale}
-      />
+      {page.dialog}
+      <Modal opened={!!unlinking} onClose={() => setUnlinking(null)} title={t('prb.incidents.unlink')} size="lg" data-testid="unlink-modal">
+        <form
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            unlink.mutate();
+          }}
+        >
+          <Stack gap="sm">
+            <Text size="sm" ff="monospace">
+              {unlinking?.receiptNo}
+            </Text>
+            {unlink.error && !(unlink.error instanceof ApiError && unlink.error.fields.reason) && <ErrorAlert error={unlink.error} />}
+            <Textarea
+              label={t('prb.incidents.unlinkReason')}
+              required
+              autosize
+              minRows={2}
+              value={unlinkReason}
+              onChange={(e) => setUnlinkReason(e.currentTarget.value)}
+              error={unlink.error instanceof ApiError ? unlink.error.fields.reason : undefined}
+              data-testid="field-unlink-reason"
+            />
+            <Group justify="flex-end">
+              <Button type="submit" color="orange" loading={unlink.isPending} data-testid="unlink-submit">
+                {t('prb.incidents.unlink')}
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      </Modal>
       <Modal opened={linking} onClose={() => setLinking(false)} title={t('prb.incidents.add')} size="lg">
         <Stack gap="sm">
           <ErrorAlert error={link.error} />
           <IncidentSearch label={t('prb.incidents.pick')} onPick={(r) => link.mutate(r.id)} exclude={p.incidents.map((i) => i.id)} />
         </Stack>
       </Modal>
-    </Stack>
-  );
-}
-
-function PreventiveTargets() {
-  const t = useIT();
-  const [category, setCategory] = useState<string | null>(null);
-  const q = useQuery({ queryKey: ['problems', 'targets', category], queryFn: ({ signal }) => listTargets({ category: category ?? undefined }, signal) });
-  return (
-    <Stack gap="sm">
-      <Tabs />
-      <ListPage
-        title={t('prb.targets')}
-        testId="preventive-targets"
-        minWidth={720}
-        toolbar={
-          <Select
-            aria-label={t('prb.t.category')}
-            placeholder={t('prb.t.category')}
-            clearable
-            data={(['hardware', 'software'] as const).map((c) => ({ value: c, label: t(`prb.t.cat.${c}`) }))}
-            value={category}
-            onChange={setCategory}
-            w={180}
-            data-testid="filter-category"
-          />
-        }
-        error={q.error}
-        loading={q.isFetching}
-        table={
-          <Table striped data-testid="targets-table">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('prb.t.category')}</Table.Th>
-                <Table.Th>{t('prb.t.kind')}</Table.Th>
-                <Table.Th>{t('prb.t.name')}</Table.Th>
-                <Table.Th>{t('prb.t.vendor')}</Table.Th>
-                <Table.Th>{t('prb.t.collectionMethod')}</Table.Th>
-                <Table.Th>{t('prb.t.active')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {q.data?.items.map((x) => (
-                <Table.Tr key={x.id} data-testid="target-row">
-                  <Table.Td>{t(`prb.t.cat.${x.category}`)}</Table.Td>
-                  <Table.Td>{labelOf(t, `prb.t.kind.${x.kind}`, x.kind)}</Table.Td>
-                  <Table.Td>{x.name}</Table.Td>
-                  <Table.Td>{x.vendor ?? '—'}</Table.Td>
-                  <Table.Td>{x.collectionMethod ?? '—'}</Table.Td>
-                  <Table.Td>{x.active ? '○' : '—'}</Table.Td>
-                </Table.Tr>
-              ))}
-              {q.data && q.data.items.length === 0 && (
-                <Table.Tr>
-                  <Table.Td colSpan={6} c="dimmed" ta="center">
-                    {t('prb.t.none')}
-                  </Table.Td>
-                </Table.Tr>
-              )}
-            </Table.Tbody>
-          </Table>
-        }
-      />
     </Stack>
   );
 }
