@@ -8,4 +8,6 @@ export * from '../incidents/schema.ts';
 export * from '../problems/schema.ts';
 export * from '../monitoring/schema.ts';
 export * from '../workbench/schema.ts';
+export * from '../files/schema.ts';
 export * from '../changes/schema.ts';
+export * from '../documents/schema.ts';

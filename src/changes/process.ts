@@ -1,0 +1,188 @@
+import { defineProcess, type FireContext } from '../process/index.ts';
+import { changes } from './schema.ts';
+import { changeScope } from './scope.ts';
+
+export type Change = typeof changes.$inferSelect;
+
+const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
+
+/**
+ * 変更管理 (N §3.4), its RACI table (3.4.2.1) as Kiban enforces it:
+ *
+ *   作業内容                  担当者  管理者  責任者  統括責任者
+ *   変更・リリース作業          ○       △       △        ◎
+ *   予防保守                    ○       △       △        ◎
+ *   報告                        -       ○       △        ◎
+ *
+ * and the 変更作業 flow chart (3.4.2.2): 受付・登録 (担当者) → 優先度・納期の確認・報告 (管理者) →
+ * 優先度・納期の承認 (統括責任者) → 変更の準備指示 → 変更手法・手順の調査, 変更スケジュール・方針・手順の作成
+ * (担当者) → レビュー (管理者) → 変更方針の検討 (統括責任者: 実施する / 実施しない / 再検討, with reasons) →
+ * リリース → リリース完了報告 (担当者) → 確認 (管理者) → クローズ指示 (統括責任者) → クローズ.
+ */
+export const changeProcess = defineProcess<string, string, Change, FireContext>({
+  name: 'change',
+  recordType: 'change',
+  table: changes,
+  states: {
+    registered: { ja: '受付・登録済', en: 'Registered' },
+    priority_review: { ja: '優先度・納期 承認待ち', en: 'Priority awaiting approval' },
+    preparing: { ja: '変更手法・手順の調査・作成中', en: 'Preparing the method and procedure' },
+    plan_review: { ja: 'スケジュール・方針・手順 レビュー待ち', en: 'Plan awaiting review' },
+    policy_review: { ja: '変更方針の検討中', en: 'Policy under review' },
+    implementing: { ja: '変更実施中（リリース）', en: 'Implementing (release)' },
+    completion_review: { ja: 'リリース完了報告 確認待ち', en: 'Completion report awaiting check' },
+    close_review: { ja: 'クローズ承認待ち', en: 'Awaiting close approval' },
+    closed: { ja: 'クローズ', en: 'Closed' },
+    not_implemented: { ja: '実施しない（クローズ）', en: 'Not implemented (closed)' },
+  },
+  initial: 'registered',
+  fields: {
+    criteria: {
+      kind: 'checks',
+      label: { ja: '優先度『高』の基準', en: 'High-priority criteria' },
+      hint: { ja: 'いずれかに該当すれば優先度『高』', en: 'High if any applies' },
+      options: [
+        { value: 'citizensOrManyDepartments', label: { ja: '県民サービスや多数の所属に影響する', en: 'Affects citizens or many departments' } },
+        { value: 'financialOrReputation', label: { ja: '金銭的損失や信用失墜につながる', en: 'Financial loss or reputation' } },
+        { value: 'criticalPreventive', label: { ja: '重大な脆弱性・障害の予防保守である', en: 'Critical preventive maintenance' } },
+      ],
+    },
+    dueAt: { kind: 'datetime', label: { ja: '納期（リリース予定）', en: 'Due (planned release)' } },
+    implementation: { kind: 'textarea', label: { ja: '変更スケジュール・方針・手順', en: 'Schedule, policy and procedure' }, max: 10_000 },
+    completionReport: { kind: 'textarea', label: { ja: 'リリース完了報告', en: 'Completion report' }, max: 10_000 },
+  },
+  events: {
+    register: { ja: '受付・登録', en: 'Registered' },
+  },
+  work: {
+    module: { ja: '変更', en: 'Change' },
+    permission: 'change.read',
+    ref: changes.receiptNo,
+    title: changes.title,
+    due: changes.dueAt,
+    path: (id) => `/changes/${id}`,
+    scope: changeScope,
+  },
+  requesterOf: (r) => r.registeredBy,
+  transitions: [
+    {
+      action: 'report_priority',
+      label: { ja: '優先度・納期の確認・報告', en: 'Report priority and due date' },
+      optional: ['comment'],
+      from: 'registered',
+      to: 'priority_review',
+      raci: { operator: '△', vendor_manager: '○' },
+      requires: ['criteria', 'dueAt'],
+      set: (i) => {
+        const c = i.criteria as Change['criteria'];
+        const high = !!c && (c.citizensOrManyDepartments || c.financialOrReputation || c.criticalPreventive);
+        return { criteria: c, priority: high ? 'high' : 'low', dueAt: new Date(String(i.dueAt)) };
+      },
+    },
+    {
+      action: 'approve_priority',
+      label: { ja: '優先度・納期の承認（変更の準備指示）', en: 'Approve priority and due date' },
+      optional: ['comment'],
+      from: 'priority_review',
+      to: 'preparing',
+      raci: { vendor_manager: '△', supervisor: '◎' },
+      set: (_i, ctx) => ({ priorityAgreedBy: ctx.actor.personId, priorityAgreedAt: ctx.clock.now() }),
+    },
+    {
+      action: 'revise_priority',
+      label: { ja: '優先度・納期の見直し指示', en: 'Ask to revise priority' },
+      from: 'priority_review',
+      to: 'registered',
+      raci: { supervisor: '◎' },
+      requires: ['reason'],
+    },
+    {
+      action: 'submit_plan',
+      label: { ja: '変更スケジュール・方針・手順の提出', en: 'Submit the plan' },
+      optional: ['comment'],
+      from: 'preparing',
+      to: 'plan_review',
+      raci: { operator: '○', vendor_manager: '△' },
+      requires: ['implementation'],
+      set: (i) => ({ implementation: text(i.implementation) }),
+    },
+    {
+      action: 'review_plan',
+      label: { ja: 'レビュー結果の報告', en: 'Plan reviewed' },
+      optional: ['comment'],
+      from: 'plan_review',
+      to: 'policy_review',
+      raci: { vendor_manager: '○', vendor_lead: '△' },
+    },
+    {
+      action: 'return_plan',
+      label: { ja: 'レビュー差し戻し', en: 'Return the plan' },
+      from: 'plan_review',
+      to: 'preparing',
+      raci: { vendor_manager: '○' },
+      requires: ['reason'],
+    },
+    {
+      action: 'implement',
+      label: { ja: '変更方針を実施する', en: 'Implement' },
+      optional: ['comment'],
+      from: 'policy_review',
+      to: 'implementing',
+      raci: { vendor_manager: '△', supervisor: '◎' },
+      set: (i, ctx) => ({ policyDecision: 'implement', policyReason: text(i.comment), policyDecidedBy: ctx.actor.personId, policyDecidedAt: ctx.clock.now() }),
+    },
+    {
+      action: 'do_not_implement',
+      label: { ja: '変更方針を実施しない（クローズ）', en: 'Do not implement (close)' },
+      from: 'policy_review',
+      to: 'not_implemented',
+      raci: { supervisor: '◎' },
+      requires: ['reason'],
+      set: (i, ctx) => ({ policyDecision: 'do_not_implement', policyReason: text(i.reason), policyDecidedBy: ctx.actor.personId, policyDecidedAt: ctx.clock.now(), closedAt: ctx.clock.now() }),
+    },
+    {
+      action: 're_examine',
+      label: { ja: '変更方針の再検討', en: 'Re-examine' },
+      from: 'policy_review',
+      to: 'preparing',
+      raci: { supervisor: '◎' },
+      requires: ['reason'],
+      set: (i, ctx) => ({ policyDecision: 're_examine', policyReason: text(i.reason), policyDecidedBy: ctx.actor.personId, policyDecidedAt: ctx.clock.now() }),
+    },
+    {
+      action: 'report_completion',
+      label: { ja: 'リリース完了報告', en: 'Report completion' },
+      optional: ['comment'],
+      from: 'implementing',
+      to: 'completion_review',
+      raci: { operator: '○', vendor_manager: '△' },
+      requires: ['completionReport'],
+      set: (i, ctx) => ({ completionReport: text(i.completionReport), completedAt: ctx.clock.now() }),
+    },
+    {
+      action: 'check_completion',
+      label: { ja: 'リリース完了報告の確認', en: 'Check the completion report' },
+      optional: ['comment'],
+      from: 'completion_review',
+      to: 'close_review',
+      raci: { vendor_manager: '○', vendor_lead: '△' },
+    },
+    {
+      action: 'approve_close',
+      label: { ja: 'クローズ指示（完了報告の承認）', en: 'Approve and close' },
+      optional: ['comment'],
+      from: 'close_review',
+      to: 'closed',
+      raci: { vendor_manager: '△', supervisor: '◎' },
+      set: (_i, ctx) => ({ closedAt: ctx.clock.now() }),
+    },
+    {
+      action: 'reject_close',
+      label: { ja: '完了報告を承認しない', en: 'Reject the completion report' },
+      from: 'close_review',
+      to: 'implementing',
+      raci: { supervisor: '◎' },
+      requires: ['reason'],
+    },
+  ],
+});
