@@ -52,19 +52,22 @@ export function parseSearch(text: string, limit = 8): SearchQuery {
 
 /**
  * The process records matching `q` within the person's scope: the exact number (INC-2026-000123,
- * case and width ignored) or every word in the title. A record with a bigram column is narrowed through
+ * width ignored, typed in capitals or small letters) or every word in the title. A record with a bigram column is narrowed through
  * its GIN index first. `%`, `_` and `\` in the text are matched literally (likePattern).
  */
 async function searchProcess(db: Db, actor: Actor, def: AnyDefinition, q: SearchQuery): Promise<SearchHit[]> {
   const w = def.work!;
   const title = sql`${w.title}`;
   const wordConds: SQL[] = q.words.map((word) => ilike(title as unknown as AnyPgColumn, likePattern(word)));
-  // A one-letter piece ("a", or the "b" of "a-b") has no gram of its own inside a longer run of the
-  // title: such a query is matched by ILIKE alone.
-  const all = w.grams ? bigrams(q.words.join(' ')) : [];
-  const grams = all.some((g) => [...g].length < 2) ? [] : all;
+  // A one-letter piece ("a", or the "6" of "172.16.6.") has no gram of its own inside a longer run of
+  // the title: only the two-letter grams narrow (every title holding the words has them), and ILIKE
+  // decides. A query of one-letter pieces only is matched by ILIKE alone.
+  const grams = w.grams ? bigrams(q.words.join(' ')).filter((g) => [...g].length === 2) : [];
   const byWords = and(grams.length ? sql`${w.grams} @> ${textArray(grams)}` : undefined, ...wordConds);
-  const byRef = sql`upper(${w.ref}) = upper(${q.text})`;
+  // The number as typed, in capitals (receipt numbers) or in small letters (CI names): plain equality,
+  // so that the ledger's unique index on the number answers it (upper(ref) would scan every row).
+  const refs = [...new Set([q.text, q.text.toUpperCase(), q.text.toLowerCase()])];
+  const byRef = sql`${w.ref} in (${sql.join(refs.map((r) => sql`${r}`), sql`, `)})`;
   const table = def.table;
   const rows = (await db
     .select({ id: table.id as AnyPgColumn, state: table.state as AnyPgColumn, ref: sql<string>`${w.ref}`, title: sql<string>`${title}` })
