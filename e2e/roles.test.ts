@@ -215,6 +215,11 @@ describe('one trouble, four people, each through their inbox', () => {
     expect(await rowOf(owner).textContent()).toContain('依頼元承認（解決を確認）');
     expect(await cutBadges(owner)).toEqual([]);
     await shot(owner, 'owner-inbox');
+    // The vendor's own screens (優先度の見直し, 棚卸) are not offered to a department's owner.
+    expect(await owner.getByTestId('nav-incident-priority').count()).toBe(0);
+    expect(await owner.getByTestId('nav-incident-stocktake').count()).toBe(0);
+    expect(await owner.getByTestId('home-card-incident-stocktake').count()).toBe(0);
+    expect(await pages.manager.getByTestId('nav-incident-stocktake').count()).toBe(1);
     await openFromInbox(owner, 'awaiting_confirmation');
     expect(await actionsOf(owner)).toEqual(['confirm', 'reopen']);
     await shot(owner, 'owner-confirmation');

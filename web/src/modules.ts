@@ -7,6 +7,8 @@
  */
 import { type ComponentType, type LazyExoticComponent, lazy } from 'react';
 import type { DictKey } from './i18n';
+import type { User } from './api';
+import { hasPermission } from './session';
 
 export interface ModuleDef {
   /** Stable id; used in test ids (`nav-<id>`, `home-card-<id>`). */
@@ -17,6 +19,8 @@ export interface ModuleDef {
   description: DictKey;
   /** Permission required to see and open the module; none = everybody signed in. */
   permission?: string;
+  /** The vendor's own screens (priority review, stocktake): only for roles that see every department. */
+  allDepartments?: boolean;
   screen: LazyExoticComponent<ComponentType>;
 }
 
@@ -28,9 +32,14 @@ export const MODULES: readonly ModuleDef[] = [
   { id: 'cmdb-import', path: '/cmdb/import', label: 'nav.cmdbImport', description: 'navDesc.cmdbImport', permission: 'cmdb.manage', screen: lazy(() => import('./screens/cmdb/ImportWizard')) },
   { id: 'capacity', path: '/capacity', label: 'nav.capacity', description: 'navDesc.capacity', permission: 'cmdb.read', screen: lazy(() => import('./screens/cmdb/CapacityScreen')) },
   { id: 'incidents', path: '/incidents', label: 'nav.incidents', description: 'navDesc.incidents', permission: 'incident.read', screen: lazy(() => import('./screens/incidents/IncidentsScreen')) },
-  { id: 'incident-priority', path: '/incidents/priority', label: 'nav.incidentPriority', description: 'navDesc.incidentPriority', permission: 'incident.read', screen: lazy(() => import('./screens/incidents/PriorityReview')) },
-  { id: 'incident-stocktake', path: '/incidents/stocktake', label: 'nav.incidentStocktake', description: 'navDesc.incidentStocktake', permission: 'incident.read', screen: lazy(() => import('./screens/incidents/Stocktake')) },
+  { id: 'incident-priority', allDepartments: true, path: '/incidents/priority', label: 'nav.incidentPriority', description: 'navDesc.incidentPriority', permission: 'incident.read', screen: lazy(() => import('./screens/incidents/PriorityReview')) },
+  { id: 'incident-stocktake', allDepartments: true, path: '/incidents/stocktake', label: 'nav.incidentStocktake', description: 'navDesc.incidentStocktake', permission: 'incident.read', screen: lazy(() => import('./screens/incidents/Stocktake')) },
   { id: 'problems', path: '/problems', label: 'nav.problems', description: 'navDesc.problems', permission: 'problem.read', screen: lazy(() => import('./screens/problems/ProblemsScreen')) },
   { id: 'monitoring', path: '/monitoring', label: 'nav.monitoring', description: 'navDesc.monitoring', permission: 'monitoring.read', screen: lazy(() => import('./screens/monitoring/MonitoringScreen')) },
   { id: 'audit', path: '/audit', label: 'nav.audit', description: 'navDesc.audit', permission: 'audit.read', screen: lazy(() => import('./screens/AuditScreen')) },
 ];
+
+/** Whether `user` may see and open module `m` (the server checks the same on every request). */
+export function canOpen(user: User, m: ModuleDef): boolean {
+  return hasPermission(user, m.permission) && (!m.allDepartments || user.allDepartments);
+}

@@ -1,12 +1,12 @@
 import { Route, Routes } from 'react-router-dom';
-import { type ModuleDef, MODULES } from '../modules';
+import { canOpen, type ModuleDef, MODULES } from '../modules';
 import { ForbiddenScreen } from '../screens/ForbiddenScreen';
 import { NotFoundScreen } from '../screens/NotFoundScreen';
-import { hasPermission, useUser } from '../session';
+import { useUser } from '../session';
 
 function Guarded({ module }: { module: ModuleDef }) {
   const user = useUser();
-  if (!hasPermission(user, module.permission)) return <ForbiddenScreen />;
+  if (!canOpen(user, module)) return <ForbiddenScreen />;
   const Screen = module.screen;
   return <Screen />;
 }

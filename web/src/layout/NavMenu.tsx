@@ -1,14 +1,14 @@
 import { NavLink, Stack } from '@mantine/core';
 import { Link, matchPath, useLocation } from 'react-router-dom';
 import { useT } from '../i18n';
-import { MODULES } from '../modules';
-import { hasPermission, useUser } from '../session';
+import { canOpen, MODULES } from '../modules';
+import { useUser } from '../session';
 
 export function NavMenu({ onNavigate }: { onNavigate?: () => void }) {
   const t = useT();
   const user = useUser();
   const { pathname } = useLocation();
-  const visible = MODULES.filter((m) => hasPermission(user, m.permission));
+  const visible = MODULES.filter((m) => canOpen(user, m));
   const matches = (path: string) => (path === '/' ? pathname === '/' : !!matchPath({ path, end: false }, pathname));
   // The most specific module is active (/cmdb/import, not also /cmdb).
   const activePath = visible

@@ -2,15 +2,15 @@ import { Box, Card, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantin
 import { Link } from 'react-router-dom';
 import { RoleBadge } from '../components/RoleBadges';
 import { roleDescription, useT } from '../i18n';
-import { MODULES } from '../modules';
-import { hasPermission, userRoleCodes, useUser } from '../session';
+import { canOpen, MODULES } from '../modules';
+import { userRoleCodes, useUser } from '../session';
 import { InboxPanel } from '../workbench';
 
 export default function HomeScreen() {
   const t = useT();
   const user = useUser();
   const roles = userRoleCodes(user);
-  const modules = MODULES.filter((m) => m.id !== 'home' && hasPermission(user, m.permission));
+  const modules = MODULES.filter((m) => m.id !== 'home' && canOpen(user, m));
 
   return (
     <Stack gap="lg" data-testid="home">
