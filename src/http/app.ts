@@ -12,6 +12,7 @@ import { auditRoutes } from '../audit/routes.ts';
 import { cmdbRoutes, cmdbSearcher, createCmdbService } from '../cmdb/index.ts';
 import { createRvtoolsImport, rvtoolsRoutes } from '../cmdb/rvtools/index.ts';
 import { type Db, pingDatabase } from '../db/connection.ts';
+import { configureFiles } from '../files/index.ts';
 import { createAuthService, type DirectoryAuthenticator } from '../iam/auth.ts';
 import { iamRoutes } from '../iam/routes.ts';
 import { createIamService } from '../iam/service.ts';
@@ -34,7 +35,7 @@ export interface AppDeps {
   dbKind: 'pglite' | 'postgres';
   clock: Clock;
   config: Pick<Config, 'session' | 'secureCookies' | 'trustProxy' | 'logLevel'> &
-    Partial<Pick<Config, 'zabbix' | 'platformName' | 'businessHours' | 'mail'>>;
+    Partial<Pick<Config, 'zabbix' | 'platformName' | 'businessHours' | 'mail' | 'files'>>;
   directory?: DirectoryAuthenticator;
   /** Serve the built web UI (off in API tests). */
   serveWeb?: boolean;
@@ -85,6 +86,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
+  configureFiles(deps.config.files); // the upload limit every module's upload path applies (KIBAN_FILE_MAX_MIB)
   const iam = createIamService({ db: deps.db, clock: deps.clock });
   const auth = createAuthService({
     db: deps.db,

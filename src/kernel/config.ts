@@ -54,6 +54,8 @@ const schema = z.object({
       .optional(),
   ),
   KIBAN_ZABBIX_PULL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
+  /** Largest uploadable file (documents, release evidence), in MiB. */
+  KIBAN_FILE_MAX_MIB: z.coerce.number().int().min(1).max(1024).default(20),
 });
 
 export type Config = {
@@ -86,6 +88,8 @@ export type Config = {
         webhookSecret: string | undefined;
       }
     | undefined;
+  /** Uploads (src/files): the largest file accepted. */
+  files: { maxBytes: number };
 };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -149,5 +153,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             webhookSecret: e.KIBAN_ZABBIX_WEBHOOK_SECRET,
           }
         : undefined,
+    files: { maxBytes: e.KIBAN_FILE_MAX_MIB * 1024 * 1024 },
   };
 }
