@@ -1,0 +1,225 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { audit } from '../audit/index.ts';
+import type { Db } from '../db/connection.ts';
+import { inTx } from '../db/tx.ts';
+import { type Actor, requirePermission } from '../iam/actor.ts';
+import type { Clock } from '../kernel/clock.ts';
+import { ConflictError, fieldError, NotFoundError } from '../kernel/errors.ts';
+import { registerMessages } from '../kernel/messages.ts';
+import { processHistory } from '../process/index.ts';
+import { coverageCandidates, coverageLabel, insertTasks } from './checklists.ts';
+import { CHANGE_CI_TYPES, CHANGE_TASK_KINDS, changes, changeTasks } from './schema.ts';
+import { changeScope } from './scope.ts';
+
+type Change = typeof changes.$inferSelect;
+export type ChangeTask = typeof changeTasks.$inferSelect;
+
+/** Message keys of the change checklist (registered on import). */
+export const taskMessages = {
+  ja: {
+    'change.task_not_found': 'チェック項目が見つかりません。',
+    'change.task_change_closed': 'クローズ済みの変更のチェック項目は更新できません。',
+    'change.task_not_open': 'このチェック項目は既に「{status}」です。',
+    'change.task_no_coverage': 'この変更は予防保守ではないため、適用対象を追加できません。',
+    'change.task_not_left_out': 'この機器は適用対象の漏れではありません（既に対象か、同じ種類の機器ではありません）。',
+  },
+  en: {
+    'change.task_not_found': 'No such checklist item.',
+    'change.task_change_closed': 'The checklist of a closed change cannot be changed.',
+    'change.task_not_open': 'This checklist item is already {status}.',
+    'change.task_no_coverage': 'Only a preventive maintenance has coverage targets.',
+    'change.task_not_left_out': 'This item is not a target left out (already covered, or not of a covered kind).',
+  },
+} as const;
+registerMessages(taskMessages);
+
+export const TASK_KIND_LABELS: Record<(typeof CHANGE_TASK_KINDS)[number], { ja: string; en: string }> = {
+  service_level: { ja: 'サービスレベル変更のチェックリスト', en: 'Service-level change checklist' },
+  coverage: { ja: '予防保守の適用状況', en: 'Preventive-maintenance coverage' },
+  backup: { ja: '手動バックアップ', en: 'Manual backups' },
+};
+export const TASK_STATUS_LABELS: Record<ChangeTask['status'], { ja: string; en: string }> = {
+  open: { ja: '未実施', en: 'Open' },
+  done: { ja: '実施済', en: 'Done' },
+  waived: { ja: '対象外（理由あり）', en: 'Waived' },
+};
+/** The history entries the checklist writes on the change (labels for its timeline). */
+export const TASK_EVENTS = {
+  task_done: { ja: 'チェック項目の実施', en: 'Checklist item done' },
+  task_waive: { ja: 'チェック項目を対象外とする', en: 'Checklist item waived' },
+  task_add: { ja: '適用対象の追加', en: 'Coverage target added' },
+} as const;
+
+const CLOSED_STATES = ['closed', 'not_implemented'];
+
+export const taskDoneInput = z.object({ version: z.number().int().min(1), comment: z.string().trim().max(2000).optional() }).strict();
+export type TaskDoneInput = z.input<typeof taskDoneInput>;
+export const taskWaiveInput = z.object({ version: z.number().int().min(1), reason: z.string().trim().max(2000) }).strict();
+export type TaskWaiveInput = z.input<typeof taskWaiveInput>;
+export const coverageAddInput = z.object({ ciType: z.enum(CHANGE_CI_TYPES), ciId: z.uuid() }).strict();
+export type CoverageAddInput = z.input<typeof coverageAddInput>;
+
+export interface CoverageTarget {
+  taskId: string | null;
+  ciType: string;
+  ciId: string;
+  name: string;
+  status: ChangeTask['status'] | 'left_out';
+}
+export interface Coverage {
+  patch: string | null;
+  total: number;
+  applied: number;
+  waived: number;
+  remaining: number;
+  /** Every covered target, and the CMDB items of a covered kind with no task (a host added later): left_out. */
+  targets: CoverageTarget[];
+  leftOut: CoverageTarget[];
+  complete: boolean;
+}
+
+export interface ChangeChecklist {
+  changeId: string;
+  closed: boolean;
+  tasks: (ChangeTask & { kindLabel: { ja: string; en: string }; statusLabel: { ja: string; en: string } })[];
+  open: number;
+  coverage: Coverage | null;
+}
+
+/**
+ * A change's checklist (CHG-5, CHG-6, BAK-4): read with change.read in the change's scope; each item
+ * done, or waived with a reason, by the vendor (change.manage) with the version it saw. Every move is
+ * audited and written to the change's history; a closed change's checklist is frozen.
+ */
+export function createChangeTaskService(deps: { db: Db; clock: Clock }) {
+  const { db, clock } = deps;
+
+  async function loadChange(t: Db, actor: Actor, id: string): Promise<Change> {
+    requirePermission(actor, 'change.read');
+    const [c] = await t.select().from(changes).where(and(eq(changes.id, id), changeScope(actor)));
+    if (!c) throw new NotFoundError('error.not_found');
+    return c;
+  }
+
+  async function coverageOf(t: Db, change: Change, tasks: ChangeTask[]): Promise<Coverage | null> {
+    if (change.source !== 'preventive_maintenance') return null;
+    const cov = tasks.filter((x) => x.kind === 'coverage');
+    const targets: CoverageTarget[] = cov.map((x) => ({ taskId: x.id, ciType: x.ciType ?? '', ciId: x.ciId ?? '', name: x.label, status: x.status }));
+    const have = new Set(cov.map((x) => x.key));
+    const leftOut: CoverageTarget[] = (await coverageCandidates(t, change.id))
+      .filter((c) => !have.has(`${c.ciType}:${c.ciId}`))
+      .map((c) => ({ taskId: null, ciType: c.ciType, ciId: c.ciId, name: c.name, status: 'left_out' as const }));
+    const applied = cov.filter((x) => x.status === 'done').length;
+    const waived = cov.filter((x) => x.status === 'waived').length;
+    const remaining = cov.length - applied - waived;
+    return {
+      patch: change.pmPatch,
+      total: cov.length + leftOut.length,
+      applied,
+      waived,
+      remaining: remaining + leftOut.length,
+      targets: [...targets, ...leftOut],
+      leftOut,
+      complete: remaining === 0 && leftOut.length === 0,
+    };
+  }
+
+  async function checklist(t: Db, change: Change): Promise<ChangeChecklist> {
+    const rows = await t
+      .select()
+      .from(changeTasks)
+      .where(eq(changeTasks.changeId, change.id))
+      .orderBy(sql`array_position(ARRAY['service_level','backup','coverage']::text[], ${changeTasks.kind})`, asc(changeTasks.sortOrder), asc(changeTasks.label));
+    return {
+      changeId: change.id,
+      closed: CLOSED_STATES.includes(change.state),
+      tasks: rows.map((r) => ({ ...r, kindLabel: TASK_KIND_LABELS[r.kind], statusLabel: TASK_STATUS_LABELS[r.status] })),
+      open: rows.filter((r) => r.status === 'open').length,
+      coverage: await coverageOf(t, change, rows),
+    };
+  }
+
+  async function history(t: Db, actor: Actor, change: Change, action: keyof typeof TASK_EVENTS, comment: string): Promise<void> {
+    await t.insert(processHistory).values({
+      process: 'change',
+      recordId: change.id,
+      action,
+      fromState: change.state,
+      toState: change.state,
+      actorId: actor.personId,
+      actor: actor.label,
+      actorRole: actor.roles[0] ?? null,
+      comment,
+      at: clock.now(),
+    });
+  }
+
+  async function move(actor: Actor, changeId: string, taskId: string, to: 'done' | 'waived', version: number, note: string | null) {
+    requirePermission(actor, 'change.manage');
+    return inTx(db, async (t) => {
+      const change = await loadChange(t, actor, changeId);
+      if (CLOSED_STATES.includes(change.state)) throw new ConflictError('change.task_change_closed');
+      const [before] = await t.select().from(changeTasks).where(and(eq(changeTasks.id, taskId), eq(changeTasks.changeId, changeId)));
+      if (!before) throw new NotFoundError('change.task_not_found');
+      if (before.version !== version) throw new ConflictError('error.stale_version');
+      if (before.status !== 'open') throw new ConflictError('change.task_not_open', { status: TASK_STATUS_LABELS[before.status].ja });
+      const now = clock.now();
+      const [row] = await t
+        .update(changeTasks)
+        .set({ status: to, reason: to === 'waived' ? note : null, doneBy: actor.personId, doneByLabel: actor.label, doneAt: now, version: sql`${changeTasks.version} + 1` })
+        .where(and(eq(changeTasks.id, taskId), eq(changeTasks.version, version)))
+        .returning();
+      if (!row) throw new ConflictError('error.stale_version');
+      const action = to === 'done' ? 'task_done' : 'task_waive';
+      await history(t, actor, change, action, to === 'done' ? `${row.label}${note ? `：${note}` : ''}` : `${row.label}（対象外）：${note}`);
+      await audit(t, clock, actor, { action: `change.${action}`, entityType: 'change_task', entityId: row.id, before, after: { ...row, changeId, comment: to === 'done' ? note : undefined } });
+      return checklist(t, change);
+    });
+  }
+
+  return {
+    async list(actor: Actor, changeId: string): Promise<ChangeChecklist> {
+      const change = await loadChange(db, actor, changeId);
+      return checklist(db, change);
+    },
+
+    async done(actor: Actor, changeId: string, taskId: string, raw: TaskDoneInput) {
+      const input = taskDoneInput.parse(raw);
+      return move(actor, changeId, taskId, 'done', input.version, input.comment?.trim() || null);
+    },
+
+    /** 対象外: a reason is required (kept on the task and in the change's history). */
+    async waive(actor: Actor, changeId: string, taskId: string, raw: TaskWaiveInput) {
+      requirePermission(actor, 'change.manage');
+      const reason = typeof raw?.reason === 'string' ? raw.reason.trim() : '';
+      if (!reason) throw fieldError('reason', 'field.required');
+      const input = taskWaiveInput.parse({ ...raw, reason });
+      return move(actor, changeId, taskId, 'waived', input.version, input.reason);
+    },
+
+    /** Adds a coverage task for a target left out (a CMDB item of a covered kind with no task yet). */
+    async addCoverage(actor: Actor, changeId: string, raw: CoverageAddInput) {
+      requirePermission(actor, 'change.manage');
+      const input = coverageAddInput.parse(raw);
+      return inTx(db, async (t) => {
+        const change = await loadChange(t, actor, changeId);
+        if (CLOSED_STATES.includes(change.state)) throw new ConflictError('change.task_change_closed');
+        if (change.source !== 'preventive_maintenance') throw new ConflictError('change.task_no_coverage');
+        const existing = new Set(
+          (await t.select({ key: changeTasks.key }).from(changeTasks).where(and(eq(changeTasks.changeId, changeId), eq(changeTasks.kind, 'coverage')))).map((r) => r.key),
+        );
+        const key = `${input.ciType}:${input.ciId}`;
+        const candidate = (await coverageCandidates(t, changeId)).find((c) => `${c.ciType}:${c.ciId}` === key);
+        if (!candidate || existing.has(key)) throw fieldError('ciId', 'change.task_not_left_out');
+        await insertTasks(t, [
+          { changeId, kind: 'coverage', key, label: coverageLabel(candidate, change.pmPatch), ciType: candidate.ciType, ciId: candidate.ciId, sortOrder: existing.size },
+        ]);
+        await history(t, actor, change, 'task_add', coverageLabel(candidate, change.pmPatch));
+        await audit(t, clock, actor, { action: 'change.task_add', entityType: 'change', entityId: changeId, after: { kind: 'coverage', ...candidate } });
+        return checklist(t, change);
+      });
+    },
+  };
+}
+export type ChangeTaskService = ReturnType<typeof createChangeTaskService>;
