@@ -56,6 +56,13 @@ export const documentRevisions = pgTable(
     /** What changed (shown to the team and owners in the notice). */
     summary: text('summary'),
     fileId: uuid('file_id').references(() => storedFiles.id),
+    /**
+     * The document's 作成／修正担当・レビュー担当・承認担当 when this revision was started: the process
+     * routes the revision by them (a later edit of the register does not re-route work in flight).
+     */
+    authorRole: text('author_role', { enum: DOCUMENT_ROLES }).notNull(),
+    reviewerRole: text('reviewer_role', { enum: DOCUMENT_ROLES }).notNull(),
+    approverRole: text('approver_role', { enum: DOCUMENT_ROLES }).notNull(),
     /** The change or release this revision belongs to, if any (a procedure document). */
     changeId: uuid('change_id'),
     authorId: uuid('author_id'),
