@@ -9,6 +9,7 @@ import { type Checks, createAlertHandling, createMonitoringRuntime, createSettin
 import { createZabbixJobs, type ZabbixClient, type ZabbixJobs, zabbixClientFor } from '../monitoring/zabbix-server/index.ts';
 import { createOutboxWorker, createSmtpTransport, type MailTransport } from '../notify/index.ts';
 import { runApprovalDigests } from '../workbench/index.ts';
+import { createServiceLevelJob } from '../changes/sl-apply.ts';
 
 /** Runs `fn` every `ms`; returns a stop function. Tests pass their own to fire jobs by hand (`name` says which). */
 export type Every = (fn: () => Promise<void>, ms: number, name: string) => () => void;
@@ -91,6 +92,8 @@ export function startWorkers(deps: {
   job('incidents.stocktake', 60_000, () => incidents.runDailyStocktake());
   // 自分の作業: one mail an hour at most to each person who opted in, when a new approval awaits them.
   job('workbench.digest', 60_000, () => runApprovalDigests(deps.db, deps.clock));
+  // CHG-5: on its start date a service-level change reaches the CMDB and monitoring, and the 変更連絡 mail goes out.
+  job('changes.service_level', 60_000, () => createServiceLevelJob({ db: deps.db, clock: deps.clock, platformName: deps.config.platformName }).runOnce());
 
   let follow: FollowHandle | undefined;
   if (deps.vcenter) {
