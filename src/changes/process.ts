@@ -1,4 +1,5 @@
 import { defineProcess, type FireContext } from '../process/index.ts';
+import { generateChangeTasks } from './checklists.ts';
 import { changes } from './schema.ts';
 import { changeScope } from './scope.ts';
 
@@ -87,6 +88,7 @@ export const changeProcess = defineProcess<string, string, Change, FireContext>(
       to: 'preparing',
       raci: { vendor_manager: '△', supervisor: '◎' },
       set: (_i, ctx) => ({ priorityAgreedBy: ctx.actor.personId, priorityAgreedAt: ctx.clock.now() }),
+      effects: [generateChangeTasks], // the checklist: N §3.4.3.4's items, or PM coverage and BAK-4's backups (checklists.ts)
     },
     {
       action: 'revise_priority',
