@@ -75,7 +75,7 @@ describe('upload and download', () => {
     expect(dl.rawPayload.equals(data)).toBe(true);
     expect(dl.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
     expect(dl.headers['content-disposition']).toBe(
-      `attachment; filename="_____3_.docx"; filename*=UTF-8''${encodeURIComponent('運用基準書_第3版.docx')}`,
+      `attachment; filename="_______3_.docx"; filename*=UTF-8''${encodeURIComponent('運用基準書_第3版.docx')}`,
     );
     expect(dl.headers['x-content-type-options']).toBe('nosniff');
     expect(dl.headers.etag).toBe(`"${f.sha256}"`);
