@@ -30,6 +30,8 @@ export const documents = pgTable(
     /** The published revision (null until the first is published). */
     currentRevisionId: uuid('current_revision_id'),
     currentRevisionNo: integer('current_revision_no'),
+    /** Optimistic concurrency of register edits. */
+    version: integer('version').notNull().default(1),
     createdBy: uuid('created_by'),
     createdAt: ts('created_at').notNull(),
     updatedAt: ts('updated_at').notNull(),
