@@ -113,7 +113,7 @@ describe('Zabbix server integration in the worker (KIBAN_ZABBIX_URL / _TOKEN)', 
   it('is off without configuration', async () => {
     const jobs: Job[] = [];
     const workers = startWorkers({ db: database.db, clock: new FakeClock('2026-11-24T01:00:00Z'), config: loadConfig({}), transport: smtp.transport(), every: capture(jobs) });
-    expect(jobs.map((j) => j.name)).toEqual(['outbox', 'incidents.stocktake', 'workbench.digest']);
+    expect(jobs.map((j) => j.name)).toEqual(['outbox', 'incidents.stocktake', 'workbench.digest', 'changes.service_level']);
     expect(workers.zabbix).toBeUndefined();
     await workers.stop();
   });
@@ -184,7 +184,7 @@ describe('Zabbix server integration in the worker (KIBAN_ZABBIX_URL / _TOKEN)', 
       transport: smtp.transport(),
       every: capture(jobs),
     });
-    expect(jobs.map((j) => j.name)).toEqual(['outbox', 'incidents.stocktake', 'workbench.digest', 'zabbix.sweep', 'monitoring.suppressions', 'monitoring.settings']);
+    expect(jobs.map((j) => j.name)).toEqual(['outbox', 'incidents.stocktake', 'workbench.digest', 'changes.service_level', 'zabbix.sweep', 'monitoring.suppressions', 'monitoring.settings']);
     expect(workers.zabbix).toBeUndefined();
     await workers.stop();
   });
