@@ -69,6 +69,14 @@ export function serviceLevelChecklist(t: SlTransition): ChecklistItem[] {
   return SERVICE_LEVEL_CHECKLIST.filter((i) => i.applies(t));
 }
 
+/** The change-history entries the checklist and the start-date job write (labels of the change's timeline). */
+export const CHECKLIST_EVENTS = {
+  task_done: { ja: 'チェック項目の実施', en: 'Checklist item done' },
+  task_waive: { ja: 'チェック項目を対象外とする', en: 'Checklist item waived' },
+  task_add: { ja: '適用対象の追加', en: 'Coverage target added' },
+  sl_applied: { ja: 'システムサービスレベルの適用（変更開始日）', en: 'Service level applied (start date)' },
+} as const;
+
 /** BAK-4: manual backups before and after the work, on every preventive maintenance. */
 export const BACKUP_CHECKLIST = [
   { key: 'backup_before', label: '手動バックアップの取得（作業前）' },

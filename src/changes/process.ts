@@ -1,5 +1,5 @@
 import { defineProcess, type FireContext } from '../process/index.ts';
-import { generateChangeTasks } from './checklists.ts';
+import { CHECKLIST_EVENTS, generateChangeTasks } from './checklists.ts';
 import { changes } from './schema.ts';
 import { changeScope } from './scope.ts';
 
@@ -54,6 +54,7 @@ export const changeProcess = defineProcess<string, string, Change, FireContext>(
   },
   events: {
     register: { ja: '受付・登録', en: 'Registered' },
+    ...CHECKLIST_EVENTS, // checklist items done / waived, coverage added, service level applied
   },
   work: {
     module: { ja: '変更', en: 'Change' },

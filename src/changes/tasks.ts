@@ -8,7 +8,7 @@ import type { Clock } from '../kernel/clock.ts';
 import { ConflictError, fieldError, NotFoundError } from '../kernel/errors.ts';
 import { registerMessages } from '../kernel/messages.ts';
 import { processHistory } from '../process/index.ts';
-import { coverageCandidates, coverageLabel, insertTasks } from './checklists.ts';
+import { CHECKLIST_EVENTS, coverageCandidates, coverageLabel, insertTasks } from './checklists.ts';
 import { CHANGE_CI_TYPES, CHANGE_TASK_KINDS, changes, changeTasks } from './schema.ts';
 import { changeScope } from './scope.ts';
 
@@ -44,13 +44,6 @@ export const TASK_STATUS_LABELS: Record<ChangeTask['status'], { ja: string; en: 
   done: { ja: '実施済', en: 'Done' },
   waived: { ja: '対象外（理由あり）', en: 'Waived' },
 };
-/** The history entries the checklist writes on the change (labels for its timeline). */
-export const TASK_EVENTS = {
-  task_done: { ja: 'チェック項目の実施', en: 'Checklist item done' },
-  task_waive: { ja: 'チェック項目を対象外とする', en: 'Checklist item waived' },
-  task_add: { ja: '適用対象の追加', en: 'Coverage target added' },
-} as const;
-
 const CLOSED_STATES = ['closed', 'not_implemented'];
 
 export const taskDoneInput = z.object({ version: z.number().int().min(1), comment: z.string().trim().max(2000).optional() }).strict();
@@ -140,7 +133,7 @@ export function createChangeTaskService(deps: { db: Db; clock: Clock }) {
     };
   }
 
-  async function history(t: Db, actor: Actor, change: Change, action: keyof typeof TASK_EVENTS, comment: string): Promise<void> {
+  async function history(t: Db, actor: Actor, change: Change, action: keyof typeof CHECKLIST_EVENTS, comment: string): Promise<void> {
     await t.insert(processHistory).values({
       process: 'change',
       recordId: change.id,
