@@ -21,6 +21,7 @@ import { notifyRoutes } from '../notify/index.ts';
 import { createProblemService, problemRoutes } from '../problems/index.ts';
 import { createMonitoringService, monitoringRoutes } from '../monitoring/index.ts';
 import { changeTaskRoutes } from '../changes/task-routes.ts';
+import { documentRoutes } from '../documents/index.ts';
 import { createWorkbench, workbenchRoutes } from '../workbench/index.ts';
 import { mountZabbixWebhook } from '../monitoring/zabbix-server/index.ts';
 import type { Clock } from '../kernel/clock.ts';
@@ -116,6 +117,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   incidentRoutes(app, { incidents: createIncidentService({ db: deps.db, clock: deps.clock }) });
   problemRoutes(app, { problems: createProblemService({ db: deps.db, clock: deps.clock }) });
   monitoringRoutes(app, { monitoring: createMonitoringService({ db: deps.db, clock: deps.clock }) });
+  await documentRoutes(app, { db: deps.db, clock: deps.clock, platformName: deps.config.platformName }); // ドキュメント一覧 and its revisions (DOC-1/2), a change's documents
   changeTaskRoutes(app, { db: deps.db, clock: deps.clock }); // the change checklist and the scale-up/out policy (CHG-5/6/8)
   // The workbench reads every process defined on the kernel (their modules are imported above) and
   // searches the CMDB's CIs through the one searcher it is handed here.

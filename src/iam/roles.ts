@@ -52,28 +52,33 @@ export const PERMISSIONS = [
   'monitoring.manage',
   // Pushing values over HTTP (the JSON twin of the sender protocol): integration accounts only.
   'monitoring.push',
+  // ドキュメント一覧 (documents/): read by the team, the supervisor and the ICT centre; a system owner reads
+  // the published documents marked as affecting owners (documents/scope.ts). Revisions are gated by each
+  // document's author/reviewer/approver roles; manage = editing the register itself (管理者・責任者).
+  'document.read',
+  'document.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 // Incidents and problems: 担当者 ○ registers and handles, 管理者 ◎ decides and closes (the process
 // tables gate each step); the supervisor reads and approves where N says so.
-const VENDOR: Permission[] = ['org.read', 'mail.read', 'cmdb.read', 'incident.read', 'incident.manage', 'problem.read', 'problem.manage', 'change.read', 'change.manage', 'monitoring.read', 'monitoring.manage'];
+const VENDOR: Permission[] = ['org.read', 'mail.read', 'cmdb.read', 'incident.read', 'incident.manage', 'problem.read', 'problem.manage', 'change.read', 'change.manage', 'monitoring.read', 'monitoring.manage', 'document.read'];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  supervisor: ['org.read', 'audit.read', 'mail.read', 'cmdb.read', 'incident.read', 'problem.read', 'change.read', 'monitoring.read'],
+  supervisor: ['org.read', 'audit.read', 'mail.read', 'cmdb.read', 'incident.read', 'problem.read', 'change.read', 'monitoring.read', 'document.read'],
   // CMDB-4: only configuration managers edit the ledger; the vendor's 責任者 and 管理者 may too (they
   // direct its upkeep, N §3.5.3.2). 担当者 edit it only when also given 構成管理者.
-  vendor_lead: [...VENDOR, 'cmdb.manage'],
-  vendor_manager: [...VENDOR, 'cmdb.manage'],
+  vendor_lead: [...VENDOR, 'cmdb.manage', 'document.manage'],
+  vendor_manager: [...VENDOR, 'cmdb.manage', 'document.manage'],
   operator: VENDOR,
   config_manager: ['org.read', 'cmdb.read', 'cmdb.manage'],
   // incident.read is scoped to the owner's department by the incident service (ORG-4).
   // monitoring.read too: own department's CIs only (monitoring service), for suppression requests.
   // problem.read: the problems linked to their own incidents only (problems/scope.ts).
-  system_owner: ['org.read', 'cmdb.read', 'incident.read', 'problem.read', 'monitoring.read'],
-  ict_manager: ['org.read', 'mail.read', 'cmdb.read', 'incident.read'],
+  system_owner: ['org.read', 'cmdb.read', 'incident.read', 'problem.read', 'monitoring.read', 'document.read'],
+  ict_manager: ['org.read', 'mail.read', 'cmdb.read', 'incident.read', 'document.read'],
   security_officer: ['org.read', 'audit.read', 'cmdb.read'],
   datacenter_provider: [],
-  admin: ['org.read', 'org.manage', 'audit.read', 'mail.read', 'cmdb.read', 'incident.read', 'problem.read', 'change.read', 'monitoring.read', 'monitoring.push'],
+  admin: ['org.read', 'org.manage', 'audit.read', 'mail.read', 'cmdb.read', 'incident.read', 'problem.read', 'change.read', 'monitoring.read', 'monitoring.push', 'document.read'],
 };
 
 /**
