@@ -12,7 +12,7 @@ import { outbox } from '../notify/index.ts';
 import { fire, processHistory } from '../process/index.ts';
 import { startWorkers } from '../worker/index.ts';
 import { changeProcess } from './process.ts';
-import { changes } from './schema.ts';
+import { changes, changeTasks } from './schema.ts';
 
 /** CHG-5's start-date job, fired by hand as the worker schedules it, with the injected clock. */
 let t: TestApp;
@@ -142,6 +142,15 @@ describe('service-level change on its start date (CHG-5, N §3.4.3.4)', () => {
     );
     const history = await t.database.db.select().from(processHistory).where(and(eq(processHistory.recordId, c.id), eq(processHistory.action, 'sl_applied')));
     expect(history.map((h) => h.comment)).toEqual(['doboku：B → C（監視設定の変更 4 件）']);
+    // The checklist's 構成管理台帳の変更 is ticked by the job; the others stay for the people who do them.
+    const tasks = await t.database.db.select().from(changeTasks).where(eq(changeTasks.changeId, c.id)).orderBy(asc(changeTasks.sortOrder));
+    expect(tasks.map((x) => [x.key, x.status])).toEqual([
+      ['rename_instance', 'open'],
+      ['chargeback', 'open'],
+      ['cmdb', 'done'],
+      ['monitoring_bc', 'open'],
+    ]);
+    expect(tasks[2]!.doneByLabel).toBe(`サービスレベル変更（${c.receiptNo}）`);
 
     t.clock.set(jst('2026-12-14T09:01'));
     await job();

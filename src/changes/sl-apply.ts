@@ -12,7 +12,7 @@ import { monitoringItemState, monitoringItems, monitoringSettingChanges, monitor
 import { enqueueMail } from '../notify/index.ts';
 import { processHistory } from '../process/index.ts';
 import { serviceLevelChecklist, systemAtPrefecturalOffice } from './checklists.ts';
-import { changes } from './schema.ts';
+import { changes, changeTasks } from './schema.ts';
 
 type Change = typeof changes.$inferSelect;
 type Level = 'A' | 'B' | 'C';
@@ -177,6 +177,26 @@ export function createServiceLevelJob(deps: { db: Db; clock: Clock; platformName
       .map((i) => shortLabel(i.label));
     const opChanges = operationalChanges(fromKind, toKind, checklist);
 
+    // 構成管理台帳の変更 is what this job just did: the item is ticked, by the job, with the CI history as its evidence.
+    const [cmdbTask] = await t
+      .update(changeTasks)
+      .set({ status: 'done', doneBy: null, doneByLabel: actor.label, doneAt: now, version: sql`${changeTasks.version} + 1` })
+      .where(and(eq(changeTasks.changeId, change.id), eq(changeTasks.kind, 'service_level'), eq(changeTasks.key, 'cmdb'), eq(changeTasks.status, 'open')))
+      .returning();
+    if (cmdbTask) {
+      await t.insert(processHistory).values({
+        process: 'change',
+        recordId: change.id,
+        action: 'task_done',
+        fromState: change.state,
+        toState: change.state,
+        actorId: null,
+        actor: actor.label,
+        actorRole: null,
+        comment: `${cmdbTask.label}：${system.name} のシステムサービスレベルを ${toLevel} に変更（構成管理台帳の履歴に記録）`,
+        at: now,
+      });
+    }
     await t
       .update(changes)
       .set({ slAppliedAt: now, updatedAt: now, version: sql`${changes.version} + 1` })
