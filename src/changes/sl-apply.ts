@@ -10,7 +10,8 @@ import type { Clock } from '../kernel/clock.ts';
 import { type Coverage, createSettingsLedger, itemsFor, type MatrixKind, MONITORING_MATRIX, vmKind } from '../monitoring/index.ts';
 import { monitoringItemState, monitoringItems, monitoringSettingChanges, monitoringTargets } from '../monitoring/schema.ts';
 import { enqueueMail } from '../notify/index.ts';
-import { processHistory } from '../process/index.ts';
+import { finalStates, processHistory } from '../process/index.ts';
+import { changeProcess } from './process.ts';
 import { serviceLevelChecklist, systemAtPrefecturalOffice } from './checklists.ts';
 import { changes, changeTasks } from './schema.ts';
 
@@ -27,8 +28,8 @@ const COVERAGE_LABELS: Record<Coverage, string> = {
 };
 const HOURS_LABELS = { '24h365d': '24時間365日', business: '開庁日の業務時間' } as const;
 
-/** States in which a service-level change is not (or no longer) approved: its level is not applied. */
-const NOT_APPROVED = ['registered', 'priority_review', 'not_implemented', 'cancelled'];
+/** States in which a service-level change is not (or no longer) approved: before the approval, or ended without being done. */
+const NOT_APPROVED = ['registered', 'priority_review', ...finalStates(changeProcess).filter((x) => x !== 'closed')];
 
 /** N §3.4.3.4's 変更開始日 ：yymmdd tt:mm, in JST (2026-12-07 09:00 → 261207 09:00). */
 export function yymmddJst(at: Date): string {

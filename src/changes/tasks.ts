@@ -7,8 +7,9 @@ import { type Actor, requirePermission } from '../iam/actor.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { ConflictError, fieldError, NotFoundError } from '../kernel/errors.ts';
 import { registerMessages } from '../kernel/messages.ts';
-import { processHistory } from '../process/index.ts';
+import { isFinal, processHistory } from '../process/index.ts';
 import { CHECKLIST_EVENTS, coverageCandidates, coverageLabel, insertTasks } from './checklists.ts';
+import { changeProcess } from './process.ts';
 import { CHANGE_CI_TYPES, CHANGE_TASK_KINDS, changes, changeTasks } from './schema.ts';
 import { changeScope } from './scope.ts';
 
@@ -44,7 +45,6 @@ export const TASK_STATUS_LABELS: Record<ChangeTask['status'], { ja: string; en: 
   done: { ja: '実施済', en: 'Done' },
   waived: { ja: '対象外（理由あり）', en: 'Waived' },
 };
-const CLOSED_STATES = ['closed', 'not_implemented'];
 
 export const taskDoneInput = z.object({ version: z.number().int().min(1), comment: z.string().trim().max(2000).optional() }).strict();
 export type TaskDoneInput = z.input<typeof taskDoneInput>;
@@ -126,7 +126,7 @@ export function createChangeTaskService(deps: { db: Db; clock: Clock }) {
       .orderBy(sql`array_position(ARRAY['service_level','backup','coverage']::text[], ${changeTasks.kind})`, asc(changeTasks.sortOrder), asc(changeTasks.label));
     return {
       changeId: change.id,
-      closed: CLOSED_STATES.includes(change.state),
+      closed: isFinal(changeProcess, change.state),
       tasks: rows.map((r) => ({ ...r, kindLabel: TASK_KIND_LABELS[r.kind], statusLabel: TASK_STATUS_LABELS[r.status] })),
       open: rows.filter((r) => r.status === 'open').length,
       coverage: await coverageOf(t, change, rows),
@@ -152,7 +152,7 @@ export function createChangeTaskService(deps: { db: Db; clock: Clock }) {
     requirePermission(actor, 'change.manage');
     return inTx(db, async (t) => {
       const change = await loadChange(t, actor, changeId);
-      if (CLOSED_STATES.includes(change.state)) throw new ConflictError('change.task_change_closed');
+      if (isFinal(changeProcess, change.state)) throw new ConflictError('change.task_change_closed');
       const [before] = await t.select().from(changeTasks).where(and(eq(changeTasks.id, taskId), eq(changeTasks.changeId, changeId)));
       if (!before) throw new NotFoundError('change.task_not_found');
       if (before.version !== version) throw new ConflictError('error.stale_version');
@@ -197,7 +197,7 @@ export function createChangeTaskService(deps: { db: Db; clock: Clock }) {
       const input = coverageAddInput.parse(raw);
       return inTx(db, async (t) => {
         const change = await loadChange(t, actor, changeId);
-        if (CLOSED_STATES.includes(change.state)) throw new ConflictError('change.task_change_closed');
+        if (isFinal(changeProcess, change.state)) throw new ConflictError('change.task_change_closed');
         if (change.source !== 'preventive_maintenance') throw new ConflictError('change.task_no_coverage');
         const existing = new Set(
           (await t.select({ key: changeTasks.key }).from(changeTasks).where(and(eq(changeTasks.changeId, changeId), eq(changeTasks.kind, 'coverage')))).map((r) => r.key),
