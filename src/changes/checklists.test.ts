@@ -171,7 +171,12 @@ describe('preventive maintenance: coverage of every target of its kind (CHG-6, N
     expect(waived.statusCode).toBe(200);
     const cov = waived.json().coverage;
     expect(cov).toMatchObject({ total: 4, applied: 1, waived: 1, remaining: 2, complete: false });
-    expect(cov.targets.map((x: { name: string; status: string }) => [x.status])).toEqual([['done'], ['waived'], ['open'], ['open']]);
+    expect(cov.targets.map((x: { name: string; status: string }) => [x.name, x.status])).toEqual([
+      ['esx-hq01', 'done'],
+      ['esx-hq02', 'waived'],
+      ['esx-ntt01', 'open'],
+      ['esx-ntt02', 'open'],
+    ]);
     const history = await t.database.db
       .select()
       .from(processHistory)

@@ -161,6 +161,8 @@ export async function coverageCandidates(tx: Db, changeId: string): Promise<Cove
 }
 
 export const coverageLabel = (c: { name: string }, patch: string | null) => `${c.name} への適用${patch ? `（${patch}）` : ''}`;
+/** The target's name in a coverage label (as it was named when the task was made). */
+export const coverageTargetName = (label: string) => label.replace(/ への適用(（.*）)?$/, '');
 
 type TaskRow = typeof changeTasks.$inferInsert;
 

@@ -8,7 +8,7 @@ import type { Clock } from '../kernel/clock.ts';
 import { ConflictError, fieldError, NotFoundError } from '../kernel/errors.ts';
 import { registerMessages } from '../kernel/messages.ts';
 import { isFinal, processHistory } from '../process/index.ts';
-import { CHECKLIST_EVENTS, coverageCandidates, coverageLabel, insertTasks } from './checklists.ts';
+import { CHECKLIST_EVENTS, coverageCandidates, coverageLabel, coverageTargetName, insertTasks } from './checklists.ts';
 import { changeProcess } from './process.ts';
 import { CHANGE_CI_TYPES, CHANGE_TASK_KINDS, changes, changeTasks } from './schema.ts';
 import { changeScope } from './scope.ts';
@@ -98,7 +98,7 @@ export function createChangeTaskService(deps: { db: Db; clock: Clock }) {
   async function coverageOf(t: Db, change: Change, tasks: ChangeTask[]): Promise<Coverage | null> {
     if (change.source !== 'preventive_maintenance') return null;
     const cov = tasks.filter((x) => x.kind === 'coverage');
-    const targets: CoverageTarget[] = cov.map((x) => ({ taskId: x.id, ciType: x.ciType ?? '', ciId: x.ciId ?? '', name: x.label, status: x.status }));
+    const targets: CoverageTarget[] = cov.map((x) => ({ taskId: x.id, ciType: x.ciType ?? '', ciId: x.ciId ?? '', name: coverageTargetName(x.label), status: x.status }));
     const have = new Set(cov.map((x) => x.key));
     const leftOut: CoverageTarget[] = (await coverageCandidates(t, change.id))
       .filter((c) => !have.has(`${c.ciType}:${c.ciId}`))
