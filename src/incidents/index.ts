@@ -10,7 +10,7 @@ export { type IncidentRef, incidentRefs, incidentsOfProblem, linkIncidentProblem
 export { incidentMessages } from './messages.ts';
 export { ACTION_CLASSES, guard, type Incident, type IncidentContext, incidentProcess } from './process.ts';
 export { nextReceiptNo } from './receipts.ts';
-export { addressesOfRole, type Affected, affectedOf, type Recipients, recipientsOf } from './recipients.ts';
+export { addressesOfRole, type Affected, affectedOf, affectedOfCis, type Recipients, recipientsOf } from './recipients.ts';
 export { findReportRule, planReports, RECOVERY_TARGETS, REPORT_RULES, type ReportRule } from './report-rules.ts';
 export { incidentRoutes, sendLedger } from './routes.ts';
 export * from './schema.ts';

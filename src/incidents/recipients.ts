@@ -42,7 +42,11 @@ const effectiveLevel = sql<'A' | 'B' | 'C' | null>`coalesce(${cmdbVms.serviceLev
  * VM moved away by vMotion/DRS no longer makes its owner a recipient and one moved in does.
  */
 export async function affectedOf(tx: Db, incidentId: string): Promise<Affected> {
-  const cis = await tx.select().from(incidentCis).where(eq(incidentCis.incidentId, incidentId));
+  return affectedOfCis(tx, await tx.select().from(incidentCis).where(eq(incidentCis.incidentId, incidentId)));
+}
+
+/** The same for any list of CIs (a change's targets, CHG-7): VMs directly, a host's VMs as placed now. */
+export async function affectedOfCis(tx: Db, cis: readonly { ciType: string; ciId: string | null }[]): Promise<Affected> {
   const platformWide = cis.some((c) => c.ciType === 'platform');
   const vmIds = cis.filter((c) => c.ciType === 'vm' && c.ciId).map((c) => c.ciId!);
   const hostIds = cis.filter((c) => c.ciType === 'host' && c.ciId).map((c) => c.ciId!);
