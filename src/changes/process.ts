@@ -1,7 +1,9 @@
 import { defineProcess, type FireContext } from '../process/index.ts';
+import { IMPACT_CRITERIA_OPTIONS } from '../problems/process.ts';
 import { CHECKLIST_EVENTS, generateChangeTasks } from './checklists.ts';
 import { changes } from './schema.ts';
 import { changeScope } from './scope.ts';
+import { closeProblemWithChange, requireFinishedReleases, requireTasksDone } from './guards.ts';
 
 export type Change = typeof changes.$inferSelect;
 
@@ -10,16 +12,30 @@ const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() !
 /**
  * 変更管理 (N §3.4), its RACI table (3.4.2.1) as Kiban enforces it:
  *
- *   作業内容                  担当者  管理者  責任者  統括責任者
- *   変更・リリース作業          ○       △       △        ◎
- *   予防保守                    ○       △       △        ◎
- *   報告                        -       ○       △        ◎
+ *   作業内容                  担当者  管理者  責任者  統括責任者  ICTｾﾝﾀｰ管理者  システム所管
+ *   変更・リリース作業          ○       △       △        ◎            -              -
+ *   ESXi のスケールアップ・アウト ○       △       △        ◎            -              -
+ *   予防保守                    ○       △       △        ◎            -              -
+ *   報告                        -       ○       △        ◎            -              -
  *
- * and the 変更作業 flow chart (3.4.2.2): 受付・登録 (担当者) → 優先度・納期の確認・報告 (管理者) →
- * 優先度・納期の承認 (統括責任者) → 変更の準備指示 → 変更手法・手順の調査, 変更スケジュール・方針・手順の作成
- * (担当者) → レビュー (管理者) → 変更方針の検討 (統括責任者: 実施する / 実施しない / 再検討, with reasons) →
- * リリース → リリース完了報告 (担当者) → 確認 (管理者) → クローズ指示 (統括責任者) → クローズ.
+ * (担当者 operator, 管理者 vendor_manager, 責任者 vendor_lead, 統括責任者 supervisor) and the <変更作業>
+ * chart (3.4.2.2):
+ *   受付・登録 (担当者) → 優先度・納期の確認・報告 (管理者) → 優先度・納期の承認 = 変更の準備指示 (統括責任者)
+ *   → 変更手法・手順の調査, 変更スケジュール・方針・手順の作成 (担当者) → レビュー (管理者; 問題があれば差し戻し)
+ *   → 変更方針の検討 (統括責任者): 実施する → リリース作業 (release process) / 実施しない → 変更中止 /
+ *     再検討を指示 → 調査へ戻る — each "no" with its reason
+ *   → リリース完了報告 (担当者) → 確認 (管理者) → 変更完了を承認・クローズ指示 (統括責任者; 再検討が必要なら
+ *     再検討を指示) → 変更管理台帳 完了登録, 問題管理を合わせてクローズ.
+ * The supervisor may stop a change (変更中止) from any open state, with a reason.
  */
+const OPEN_STATES = ['registered', 'priority_review', 'preparing', 'plan_review', 'policy_review', 'implementing', 'completion_review', 'close_review'] as const;
+
+/** The High-priority criteria of a change (N §3.4.3.2): any one → 優先度『高』. */
+export const CHANGE_CRITERIA_OPTIONS = [
+  { value: 'problemHigh', label: { ja: '問題管理で優先度『高』と登録された問題である', en: 'A problem registered with High priority' } },
+  ...IMPACT_CRITERIA_OPTIONS,
+] as const;
+
 export const changeProcess = defineProcess<string, string, Change, FireContext>({
   name: 'change',
   recordType: 'change',
@@ -32,21 +48,20 @@ export const changeProcess = defineProcess<string, string, Change, FireContext>(
     policy_review: { ja: '変更方針の検討中', en: 'Policy under review' },
     implementing: { ja: '変更実施中（リリース）', en: 'Implementing (release)' },
     completion_review: { ja: 'リリース完了報告 確認待ち', en: 'Completion report awaiting check' },
-    close_review: { ja: 'クローズ承認待ち', en: 'Awaiting close approval' },
+    close_review: { ja: '変更完了 承認待ち', en: 'Awaiting close approval' },
     closed: { ja: 'クローズ', en: 'Closed' },
     not_implemented: { ja: '実施しない（クローズ）', en: 'Not implemented (closed)' },
+    cancelled: { ja: '変更中止', en: 'Cancelled' },
   },
   initial: 'registered',
+  final: ['closed', 'not_implemented', 'cancelled'],
+  pathOf: () => ['registered', 'priority_review', 'preparing', 'plan_review', 'policy_review', 'implementing', 'completion_review', 'close_review', 'closed'],
   fields: {
     criteria: {
       kind: 'checks',
       label: { ja: '優先度『高』の基準', en: 'High-priority criteria' },
       hint: { ja: 'いずれかに該当すれば優先度『高』', en: 'High if any applies' },
-      options: [
-        { value: 'citizensOrManyDepartments', label: { ja: '県民サービスや多数の所属に影響する', en: 'Affects citizens or many departments' } },
-        { value: 'financialOrReputation', label: { ja: '金銭的損失や信用失墜につながる', en: 'Financial loss or reputation' } },
-        { value: 'criticalPreventive', label: { ja: '重大な脆弱性・障害の予防保守である', en: 'Critical preventive maintenance' } },
-      ],
+      options: CHANGE_CRITERIA_OPTIONS,
     },
     dueAt: { kind: 'datetime', label: { ja: '納期（リリース予定）', en: 'Due (planned release)' } },
     implementation: { kind: 'textarea', label: { ja: '変更スケジュール・方針・手順', en: 'Schedule, policy and procedure' }, max: 10_000 },
@@ -73,11 +88,11 @@ export const changeProcess = defineProcess<string, string, Change, FireContext>(
       optional: ['comment'],
       from: 'registered',
       to: 'priority_review',
-      raci: { operator: '△', vendor_manager: '○' },
+      raci: { operator: '△', vendor_manager: '○', vendor_lead: '△' },
       requires: ['criteria', 'dueAt'],
       set: (i) => {
         const c = i.criteria as Change['criteria'];
-        const high = !!c && (c.citizensOrManyDepartments || c.financialOrReputation || c.criticalPreventive);
+        const high = !!c && (c.problemHigh || c.citizensOrManyDepartments || c.financialOrReputation);
         return { criteria: c, priority: high ? 'high' : 'low', dueAt: new Date(String(i.dueAt)) };
       },
     },
@@ -87,7 +102,7 @@ export const changeProcess = defineProcess<string, string, Change, FireContext>(
       optional: ['comment'],
       from: 'priority_review',
       to: 'preparing',
-      raci: { vendor_manager: '△', supervisor: '◎' },
+      raci: { vendor_manager: '△', vendor_lead: '△', supervisor: '◎' },
       set: (_i, ctx) => ({ priorityAgreedBy: ctx.actor.personId, priorityAgreedAt: ctx.clock.now() }),
       effects: [generateChangeTasks], // the checklist: N §3.4.3.4's items, or PM coverage and BAK-4's backups (checklists.ts)
     },
@@ -105,13 +120,13 @@ export const changeProcess = defineProcess<string, string, Change, FireContext>(
       optional: ['comment'],
       from: 'preparing',
       to: 'plan_review',
-      raci: { operator: '○', vendor_manager: '△' },
+      raci: { operator: '○', vendor_manager: '△', vendor_lead: '△' },
       requires: ['implementation'],
       set: (i) => ({ implementation: text(i.implementation) }),
     },
     {
       action: 'review_plan',
-      label: { ja: 'レビュー結果の報告', en: 'Plan reviewed' },
+      label: { ja: 'レビュー結果の報告（変更スケジュール・方針の報告）', en: 'Plan reviewed and reported' },
       optional: ['comment'],
       from: 'plan_review',
       to: 'policy_review',
@@ -119,24 +134,24 @@ export const changeProcess = defineProcess<string, string, Change, FireContext>(
     },
     {
       action: 'return_plan',
-      label: { ja: 'レビュー差し戻し', en: 'Return the plan' },
+      label: { ja: 'レビュー差し戻し（スケジュールに問題あり）', en: 'Return the plan' },
       from: 'plan_review',
       to: 'preparing',
-      raci: { vendor_manager: '○' },
+      raci: { vendor_manager: '○', vendor_lead: '△' },
       requires: ['reason'],
     },
     {
       action: 'implement',
-      label: { ja: '変更方針を実施する', en: 'Implement' },
+      label: { ja: '変更方針を実施する（作業承認）', en: 'Implement (approve the work)' },
       optional: ['comment'],
       from: 'policy_review',
       to: 'implementing',
-      raci: { vendor_manager: '△', supervisor: '◎' },
+      raci: { vendor_manager: '△', vendor_lead: '△', supervisor: '◎' },
       set: (i, ctx) => ({ policyDecision: 'implement', policyReason: text(i.comment), policyDecidedBy: ctx.actor.personId, policyDecidedAt: ctx.clock.now() }),
     },
     {
       action: 'do_not_implement',
-      label: { ja: '変更方針を実施しない（クローズ）', en: 'Do not implement (close)' },
+      label: { ja: '変更方針を実施しない（変更中止の指示）', en: 'Do not implement (stop the change)' },
       from: 'policy_review',
       to: 'not_implemented',
       raci: { supervisor: '◎' },
@@ -145,7 +160,7 @@ export const changeProcess = defineProcess<string, string, Change, FireContext>(
     },
     {
       action: 're_examine',
-      label: { ja: '変更方針の再検討', en: 'Re-examine' },
+      label: { ja: '再検討を指示', en: 'Re-examine' },
       from: 'policy_review',
       to: 'preparing',
       raci: { supervisor: '◎' },
@@ -158,13 +173,14 @@ export const changeProcess = defineProcess<string, string, Change, FireContext>(
       optional: ['comment'],
       from: 'implementing',
       to: 'completion_review',
-      raci: { operator: '○', vendor_manager: '△' },
+      raci: { operator: '○', vendor_manager: '△', vendor_lead: '△' },
       requires: ['completionReport'],
       set: (i, ctx) => ({ completionReport: text(i.completionReport), completedAt: ctx.clock.now() }),
+      effects: [requireFinishedReleases],
     },
     {
       action: 'check_completion',
-      label: { ja: 'リリース完了報告の確認', en: 'Check the completion report' },
+      label: { ja: 'リリース完了報告の確認（統括責任者へ報告）', en: 'Check the completion report' },
       optional: ['comment'],
       from: 'completion_review',
       to: 'close_review',
@@ -172,20 +188,30 @@ export const changeProcess = defineProcess<string, string, Change, FireContext>(
     },
     {
       action: 'approve_close',
-      label: { ja: 'クローズ指示（完了報告の承認）', en: 'Approve and close' },
+      label: { ja: '変更完了を承認（クローズ指示）', en: 'Approve completion and close' },
       optional: ['comment'],
       from: 'close_review',
       to: 'closed',
-      raci: { vendor_manager: '△', supervisor: '◎' },
+      raci: { vendor_manager: '△', vendor_lead: '△', supervisor: '◎' },
       set: (_i, ctx) => ({ closedAt: ctx.clock.now() }),
+      effects: [requireTasksDone, closeProblemWithChange],
     },
     {
       action: 'reject_close',
-      label: { ja: '完了報告を承認しない', en: 'Reject the completion report' },
+      label: { ja: '再検討を指示（変更完了を承認しない）', en: 'Not complete: re-examine' },
       from: 'close_review',
-      to: 'implementing',
+      to: 'preparing',
       raci: { supervisor: '◎' },
       requires: ['reason'],
+    },
+    {
+      action: 'cancel',
+      label: { ja: '変更中止', en: 'Cancel the change' },
+      from: OPEN_STATES,
+      to: 'cancelled',
+      raci: { supervisor: '◎' },
+      requires: ['reason'],
+      set: (i, ctx) => ({ policyDecision: 'cancel', policyReason: text(i.reason), policyDecidedBy: ctx.actor.personId, policyDecidedAt: ctx.clock.now(), closedAt: ctx.clock.now() }),
     },
   ],
 });

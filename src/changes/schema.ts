@@ -18,17 +18,17 @@ export const CHANGE_SOURCES = [
 /** The CMDB item kinds a change can target (ESXi hosts, monitoring servers, storage, network devices). */
 export const CHANGE_CI_TYPES = ['host', 'monitoring_server', 'storage', 'network', 'platform', 'vm'] as const;
 
-/** The change policy review's outcome (変更方針検討). */
-export const CHANGE_POLICY_DECISIONS = ['implement', 'do_not_implement', 're_examine'] as const;
+/** The change policy review's outcome (変更方針検討), or the supervisor's 変更中止 ('cancel'). */
+export const CHANGE_POLICY_DECISIONS = ['implement', 'do_not_implement', 're_examine', 'cancel'] as const;
 
-/** N §3.4: the criteria of 優先度「高」 for a change. Any one true → High. */
+/** N §3.4.3.2: the criteria of 優先度『高』 for a change. Any one true → High. */
 export interface ChangePriorityCriteria {
-  /** 対応を実施しない場合、県民、多数の部門に影響を及ぼす可能性がある */
+  /** 問題管理で優先度『高』と登録された問題である */
+  problemHigh: boolean;
+  /** 対応が遅延した場合、県民、県庁全体または多数の部門に影響を及ぼす可能性がある */
   citizensOrManyDepartments: boolean;
-  /** 対応を実施しない場合、財務上の損失、社会的評判に影響を及ぼす可能性がある */
+  /** 対応が遅延した場合、財務上の損失、社会的評判に影響を及ぼす可能性がある */
   financialOrReputation: boolean;
-  /** 重大な脆弱性・障害の予防保守情報への対応である */
-  criticalPreventive: boolean;
 }
 
 /** 変更管理台帳 (CHG-1, N §3.4.4). */

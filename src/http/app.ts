@@ -20,6 +20,7 @@ import { createIncidentService, incidentRoutes } from '../incidents/index.ts';
 import { notifyRoutes } from '../notify/index.ts';
 import { createProblemService, problemRoutes } from '../problems/index.ts';
 import { createMonitoringService, monitoringRoutes } from '../monitoring/index.ts';
+import { changeRoutes, createChangeService } from '../changes/index.ts';
 import { changeTaskRoutes } from '../changes/task-routes.ts';
 import { documentRoutes } from '../documents/index.ts';
 import { createWorkbench, workbenchRoutes } from '../workbench/index.ts';
@@ -118,6 +119,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   problemRoutes(app, { problems: createProblemService({ db: deps.db, clock: deps.clock }) });
   monitoringRoutes(app, { monitoring: createMonitoringService({ db: deps.db, clock: deps.clock }) });
   await documentRoutes(app, { db: deps.db, clock: deps.clock, platformName: deps.config.platformName }); // ドキュメント一覧 and its revisions (DOC-1/2), a change's documents
+  changeRoutes(app, { changes: createChangeService({ db: deps.db, clock: deps.clock }) }); // 変更管理台帳 and the change process (CHG-1)
   changeTaskRoutes(app, { db: deps.db, clock: deps.clock }); // the change checklist and the scale-up/out policy (CHG-5/6/8)
   // The workbench reads every process defined on the kernel (their modules are imported above) and
   // searches the CMDB's CIs through the one searcher it is handed here.

@@ -74,7 +74,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   // incident.read is scoped to the owner's department by the incident service (ORG-4).
   // monitoring.read too: own department's CIs only (monitoring service), for suppression requests.
   // problem.read: the problems linked to their own incidents only (problems/scope.ts).
-  system_owner: ['org.read', 'cmdb.read', 'incident.read', 'problem.read', 'monitoring.read', 'document.read'],
+  // change.read: the changes touching their own systems and VMs only (changes/scope.ts).
+  system_owner: ['org.read', 'cmdb.read', 'incident.read', 'problem.read', 'change.read', 'monitoring.read', 'document.read'],
   ict_manager: ['org.read', 'mail.read', 'cmdb.read', 'incident.read', 'document.read'],
   security_officer: ['org.read', 'audit.read', 'cmdb.read'],
   datacenter_provider: [],

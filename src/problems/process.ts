@@ -22,6 +22,15 @@ const decision =
   };
 
 /**
+ * The two High-priority criteria problems (N §3.3) and changes (N §3.4.3.2) share, one definition:
+ * 県民、県庁全体または多数の部門に影響 / 財務上の損失、社会的評判に影響 (if not done or delayed).
+ */
+export const IMPACT_CRITERIA_OPTIONS = [
+  { value: 'citizensOrManyDepartments', label: { ja: '県民、県庁全体または多数の部門に影響を及ぼす可能性がある', en: 'May affect citizens, the whole prefecture or many departments' } },
+  { value: 'financialOrReputation', label: { ja: '財務上の損失、社会的評判に影響を及ぼす可能性がある', en: 'May cause financial loss or harm reputation' } },
+] as const;
+
+/**
  * 問題管理 (N §3.3), its RACI table (3.3.2.1) as Kiban enforces it:
  *
  *   作業内容                  担当者  管理者  責任者  統括責任者
@@ -58,8 +67,7 @@ export const problemProcess = defineProcess<string, string, Problem, FireContext
       hint: { ja: 'いずれかに該当すれば優先度『高』', en: 'High if any applies' },
       options: [
         { value: 'missedRecoveryTarget', label: { ja: '目標復旧時間内に復旧できなかった', en: 'Recovery target missed' } },
-        { value: 'citizensOrManyDepartments', label: { ja: '県民サービスや多数の所属に影響する', en: 'Affects citizens or many departments' } },
-        { value: 'financialOrReputation', label: { ja: '金銭的損失や信用失墜につながる', en: 'Financial loss or reputation' } },
+        ...IMPACT_CRITERIA_OPTIONS,
       ],
     },
     dueAt: { kind: 'datetime', label: { ja: '納期', en: 'Due' } },
@@ -73,6 +81,7 @@ export const problemProcess = defineProcess<string, string, Problem, FireContext
     register: { ja: '受付・登録', en: 'Registered' },
     link_incident: { ja: 'インシデントの紐付け', en: 'Incident linked' },
     unlink_incident: { ja: 'インシデントの紐付け解除', en: 'Incident unlinked' },
+    link_change: { ja: '変更の登録（恒久対処）', en: 'Change registered' },
   },
   work: {
     module: { ja: '問題', en: 'Problem' },
@@ -186,6 +195,19 @@ export const problemProcess = defineProcess<string, string, Problem, FireContext
       raci: { operator: '○', vendor_manager: '△' },
       requires: ['result'],
       set: (i) => ({ result: text(i.result), ...(text(i.changeRef) ? { changeRef: text(i.changeRef) } : {}) }),
+    },
+    {
+      // N §3.4.2.2: the change's close approval closes the problem too (問題管理を合わせてクローズの処理を実施);
+      // fired by the change service inside the change's approve_close, with the same actor.
+      action: 'close_with_change',
+      label: { ja: '変更完了に合わせてクローズ', en: 'Closed with its change' },
+      from: 'implementing',
+      to: 'closed',
+      raci: { supervisor: '◎' },
+      // Only as part of the change's close: never a button of its own nor an inbox entry.
+      appliesTo: (r) => (r as Problem & { closingWithChange?: boolean }).closingWithChange === true,
+      set: (_i, ctx) => ({ closedAt: ctx.clock.now() }),
+      effects: [decision('問題解決を承認するか', true)],
     },
     {
       action: 'approve_resolution',

@@ -269,13 +269,13 @@ describe('process flows', () => {
 
   it('gives every process on the kernel as its flow chart: states, steps, RACI cells', async () => {
     const flows = (await get(s.op, '/api/processes')).json().items as { process: string }[];
-    expect(flows.map((f) => f.process)).toEqual(expect.arrayContaining(['incident', 'problem', 'monitoring_alert', 'monitoring_suppression']));
+    expect(flows.map((f) => f.process)).toEqual(expect.arrayContaining(['incident', 'problem', 'change', 'monitoring_alert', 'monitoring_suppression']));
     const inc = (await get(s.op, '/api/processes/incident')).json();
     expect(inc.transitions.find((x: { action: string }) => x.action === 'approve_procedure')).toMatchObject({ approval: true, raci: { supervisor: '◎' } });
     expect(inc.states.find((x: { key: string }) => x.key === 'closed')).toMatchObject({ final: true });
     expect((await get(s.op, '/api/processes/nothing')).statusCode).toBe(404);
     // The one source of every module's process definition (the ledgers' state filters read it).
-    for (const name of ['incident', 'problem', 'monitoring_alert', 'monitoring_suppression']) {
+    for (const name of ['incident', 'problem', 'change', 'monitoring_alert', 'monitoring_suppression']) {
       const flow = (await get(s.op, `/api/processes/${name}`)).json();
       expect(flow.process).toBe(name);
       expect(flow.states.length).toBeGreaterThan(2);
