@@ -182,6 +182,20 @@ describe('the <変更作業> flow with N’s roles', () => {
     expect((await act(s.sup, c.id, 'cancel', { reason: '機器更改に統合' })).json()).toMatchObject({ state: 'cancelled', policyDecision: 'cancel', policyReason: '機器更改に統合' });
   });
 
+  it('stopping a change cancels its releases not yet started, and refuses while one is under way', async () => {
+    const c = await direct();
+    await toImplementing(c.id);
+    await release(c.id, 'in_progress', 1);
+    const running = await act(s.sup, c.id, 'cancel', { reason: '中止' });
+    expect(running.statusCode).toBe(409);
+    expect((await get(s.sup, `/api/changes/${c.id}`)).json().state).toBe('implementing');
+    await t.database.db.update(releases).set({ state: 'rolled_back' }).where(eq(releases.changeId, c.id));
+    await release(c.id, 'approved', 2);
+    expect((await act(s.sup, c.id, 'cancel', { reason: '機器更改に統合のため中止' })).json().state).toBe('cancelled');
+    const rel = (await get(s.sup, `/api/changes/${c.id}`)).json().releases;
+    expect(rel.map((r: { state: string }) => r.state)).toEqual(['rolled_back', 'cancelled']);
+  });
+
   it('completion only after a finished release; close only with the checklist done; then closed', async () => {
     const c = await direct();
     await toImplementing(c.id);
@@ -300,14 +314,14 @@ describe('scope (ORG-4) and the ledger', () => {
     const pm = (await get(s.mgr, '/api/changes?source=preventive_maintenance')).json();
     expect(pm.items.map((x: { title: string }) => x.title)).toEqual(['ESXi パッチ']);
     expect(pm.items[0].targetNames).toEqual(['ch-esx01', 'ch-esx02']);
-    expect((await get(s.mgr, '/api/changes?state=cancelled')).json().total).toBe(1);
+    expect((await get(s.mgr, '/api/changes?state=cancelled')).json().total).toBe(2);
     expect((await get(s.mgr, '/api/changes?q=ch-st01')).json().total).toBe(2);
     const csv = await get(s.sup, '/api/changes.csv?source=preventive_maintenance');
     expect(csv.statusCode).toBe(200);
     const rows = parse(csv.rawPayload.subarray(3).toString('utf8')) as string[][];
     expect(rows[0]!.slice(0, 7)).toEqual(['変更番号', '登録日時', '起因', '問題番号', '件名', '内容', '変更対象']);
     expect(rows[1]!.slice(2, 8)).toEqual(['予防保守', '', 'ESXi パッチ', 'x', 'ch-esx01、ch-esx02', 'ESXi 8.0 U3c']);
-    const cancelled = parse((await get(s.sup, '/api/changes.csv?state=cancelled')).rawPayload.subarray(3).toString('utf8')) as string[][];
+    const cancelled = parse((await get(s.sup, '/api/changes.csv?state=cancelled&sort=receiptNo')).rawPayload.subarray(3).toString('utf8')) as string[][];
     const col = (name: string) => cancelled[0]!.indexOf(name);
     expect(cancelled[1]![col('状態')]).toBe('変更中止');
     expect(cancelled[1]![col('変更方針')]).toBe('変更中止');

@@ -4,6 +4,7 @@ import type { FireContext, TransitionEvent } from '../process/index.ts';
 import { type Problem, problemProcess } from '../problems/process.ts';
 import { problems } from '../problems/schema.ts';
 import { fire } from '../process/index.ts';
+import { cancelReleasesOfChange } from './release-chain.ts';
 import { changes, changeTasks, releases } from './schema.ts';
 
 type Change = typeof changes.$inferSelect;
@@ -48,4 +49,9 @@ export async function closeProblemWithChange(e: Event): Promise<void> {
   await fire(e.tx, { clock: e.ctx.clock, actor: e.ctx.actor }, problemProcess, closing, 'close_with_change', {
     comment: `変更 ${e.record.receiptNo} のクローズに合わせてクローズ`,
   });
+}
+
+/** 実施しない / 変更中止: the change's unfinished releases are cancelled and their suppressions withdrawn (release-chain.ts). */
+export async function cancelReleases(e: Event): Promise<void> {
+  await cancelReleasesOfChange(e.tx, e.ctx, e.record);
 }

@@ -3,7 +3,7 @@ import { IMPACT_CRITERIA_OPTIONS } from '../problems/process.ts';
 import { CHECKLIST_EVENTS, generateChangeTasks } from './checklists.ts';
 import { changes } from './schema.ts';
 import { changeScope } from './scope.ts';
-import { closeProblemWithChange, requireFinishedReleases, requireTasksDone } from './guards.ts';
+import { cancelReleases, closeProblemWithChange, requireFinishedReleases, requireTasksDone } from './guards.ts';
 
 export type Change = typeof changes.$inferSelect;
 
@@ -157,6 +157,7 @@ export const changeProcess = defineProcess<string, string, Change, FireContext>(
       raci: { supervisor: '◎' },
       requires: ['reason'],
       set: (i, ctx) => ({ policyDecision: 'do_not_implement', policyReason: text(i.reason), policyDecidedBy: ctx.actor.personId, policyDecidedAt: ctx.clock.now(), closedAt: ctx.clock.now() }),
+      effects: [cancelReleases],
     },
     {
       action: 're_examine',
@@ -212,6 +213,7 @@ export const changeProcess = defineProcess<string, string, Change, FireContext>(
       raci: { supervisor: '◎' },
       requires: ['reason'],
       set: (i, ctx) => ({ policyDecision: 'cancel', policyReason: text(i.reason), policyDecidedBy: ctx.actor.personId, policyDecidedAt: ctx.clock.now(), closedAt: ctx.clock.now() }),
+      effects: [cancelReleases],
     },
   ],
 });
