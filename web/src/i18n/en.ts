@@ -50,6 +50,8 @@ export const en: Dict = {
   'navDesc.incidentStocktake': 'The daily stocktake (not dispatched, overdue), its corrective action and the report to the supervisor',
   'nav.problems': 'Problems',
   'navDesc.problems': 'Root-cause investigation, permanent-fix decisions and preventive-maintenance targets',
+  'nav.changes': 'Changes',
+  'navDesc.changes': 'Change intake, priority and due-date approval, policy decisions, completion and close (change ledger)',
   'nav.monitoring': 'Monitoring',
   'navDesc.monitoring': 'Live status by site, cluster, host and system; alert ledger; suppression requests; monitoring settings',
 

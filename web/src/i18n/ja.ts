@@ -51,6 +51,8 @@ export const ja = {
   'navDesc.incidentStocktake': '毎日の棚卸（ディスパッチもれ・期限超過）、是正内容の記録と統括責任者への報告',
   'nav.problems': '問題管理',
   'navDesc.problems': '根本原因の調査・恒久対処の判断と予防保守対象機器',
+  'nav.changes': '変更管理',
+  'navDesc.changes': '変更の受付・優先度と納期の承認・変更方針の検討・リリース完了報告とクローズ（変更管理台帳）',
   'nav.monitoring': '監視',
   'navDesc.monitoring': '監視状況（拠点・クラスタ・ホスト・システム別）、監視対応台帳、監視の一時抑止、監視設定一覧',
 

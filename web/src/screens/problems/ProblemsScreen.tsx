@@ -32,6 +32,7 @@ import {
 } from '../incidents/incidentsApi';
 import { Field } from '../../components/Field';
 import { PreventiveTargets } from './PreventiveTargets';
+import { ProblemChanges } from '../changes/ChangeLedger';
 
 
 function Tabs() {
@@ -345,6 +346,7 @@ function ProblemPage() {
                   </Field>
                 )}
               </SimpleGrid>
+              <ProblemChanges problem={p} />
             </Section>
             <Section title={t('prb.decisions')} testId="problem-decisions">
               {p.decisions.length === 0 ? (
