@@ -2,25 +2,20 @@ import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseJstLocal } from '../calendar/index.ts';
 import { cmdbHistory, createCmdbService } from '../cmdb/index.ts';
-import { inTx } from '../db/tx.ts';
 import { admin, TEST_PASSWORD, type TestApp, testApp } from '../http/testing.ts';
-import type { Actor } from '../iam/actor.ts';
 import { loadConfig } from '../kernel/config.ts';
 import { applyPlan, planFromCmdb } from '../monitoring/index.ts';
 import { monitoringItems, monitoringSettingChanges, monitoringTargets } from '../monitoring/schema.ts';
 import { outbox } from '../notify/index.ts';
-import { fire, processHistory } from '../process/index.ts';
+import { processHistory } from '../process/index.ts';
 import { startWorkers } from '../worker/index.ts';
-import { changeProcess } from './process.ts';
 import { changes, changeTasks } from './schema.ts';
 
 /** CHG-5's start-date job, fired by hand as the worker schedules it, with the injected clock. */
 let t: TestApp;
-let sup: Actor;
 let dept: string;
 let host: string;
 let job: () => Promise<void>;
-let n = 0;
 const cmdb = () => createCmdbService({ db: t.database.db, clock: t.clock });
 const why = { reason: 'テスト構成' };
 const jst = (x: string) => parseJstLocal(x);
@@ -32,30 +27,37 @@ async function systemWithVm(name: string, level: 'A' | 'B' | 'C', environment: '
   return { sys, vm };
 }
 
-/** A service-level change the supervisor approved (approve_priority). */
-async function approvedChange(systemId: string, from: 'A' | 'B' | 'C', to: 'A' | 'B' | 'C', startsAt: Date, extra: Partial<typeof changes.$inferInsert> = {}) {
-  const now = t.clock.now();
-  const [c] = await t.database.db
-    .insert(changes)
-    .values({
-      receiptNo: `CHG-2026-${String(900 + ++n).padStart(6, '0')}`,
-      title: 'システムサービスレベルの変更',
-      description: '所管課からの申請',
-      source: 'service_level_change',
-      state: 'priority_review',
-      registeredAt: now,
-      priority: 'low',
-      dueAt: startsAt,
-      slSystemId: systemId,
-      slFromLevel: from,
-      slToLevel: to,
-      slStartsAt: startsAt,
-      createdAt: now,
-      updatedAt: now,
-      ...extra,
-    })
-    .returning();
-  return inTx(t.database.db, (tx) => fire(tx, { clock: t.clock, actor: sup }, changeProcess, c!, 'approve_priority', {}));
+type Session = { cookie: string; csrf: string };
+const who = {} as Record<'op' | 'mgr' | 'sup', Session>;
+const get = (x: Session, url: string) => t.app.inject({ url, headers: { cookie: x.cookie } });
+const post = (x: Session, url: string, payload: unknown) =>
+  t.app.inject({ method: 'POST', url, payload: payload as object, headers: { cookie: x.cookie, 'x-csrf-token': x.csrf } });
+const act = async (x: Session, id: string, action: string, body: Record<string, unknown> = {}) => {
+  const version = (await get(who.op, `/api/changes/${id}`)).json().version;
+  const res = await post(x, `/api/changes/${id}/actions/${action}`, { version, ...body });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json();
+};
+type Change = { id: string; receiptNo: string; version: number };
+async function registered(systemId: string, to: 'A' | 'B' | 'C', startsAt: Date, extra: Record<string, unknown> = {}): Promise<Change> {
+  for (const k of ['op', 'mgr', 'sup'] as const) who[k] = await t.login(k); // the test clock moves by days: fresh sessions
+  const res = await post(who.op, '/api/changes', {
+    title: 'システムサービスレベルの変更',
+    description: '所管課からの申請',
+    source: 'service_level_change',
+    slSystemId: systemId,
+    slToLevel: to,
+    slStartsAt: startsAt.toISOString(),
+    ...extra,
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json();
+}
+/** A service-level change the supervisor approved (優先度・納期の承認), through the change API. */
+async function approvedChange(systemId: string, _from: 'A' | 'B' | 'C', to: 'A' | 'B' | 'C', startsAt: Date, extra: Record<string, unknown> = {}): Promise<Change> {
+  const c = await registered(systemId, to, startsAt, extra);
+  await act(who.mgr, c.id, 'report_priority', { criteria: { problemHigh: false, citizensOrManyDepartments: false, financialOrReputation: false }, dueAt: startsAt.toISOString() });
+  return act(who.sup, c.id, 'approve_priority');
 }
 
 const itemsOf = async (vmId: string) =>
@@ -73,8 +75,10 @@ beforeAll(async () => {
   t = await testApp();
   t.clock.set(jst('2026-12-07T10:00'));
   dept = (await t.iam.createDepartment(admin, { code: 'D10', name: '土木部', kind: 'prefecture' })).id;
-  const supPerson = await t.iam.createPerson(admin, { login: 'sup', displayName: '統括 一郎', password: TEST_PASSWORD, roles: ['supervisor'], email: 'tokatsu@pref.example.lg.jp' });
-  sup = { kind: 'person', personId: supPerson.id, label: '統括 一郎', roles: ['supervisor'], departmentId: null };
+  await t.iam.createPerson(admin, { login: 'sup', displayName: '統括 一郎', password: TEST_PASSWORD, roles: ['supervisor'], email: 'tokatsu@pref.example.lg.jp' });
+  await t.iam.createPerson(admin, { login: 'op', displayName: '担当 次郎', password: TEST_PASSWORD, roles: ['operator'] });
+  await t.iam.createPerson(admin, { login: 'mgr', displayName: '管理 三郎', password: TEST_PASSWORD, roles: ['vendor_manager'] });
+  for (const k of ['op', 'mgr', 'sup'] as const) who[k] = await t.login(k);
   const site = (await cmdb().create(admin, 'site', { name: '県庁舎サーバルーム', code: 'HQ', role: 'main', status: 'active', ...why })).id;
   host = (await cmdb().create(admin, 'host', { name: 'esx-hq01', siteId: site, cpuCores: 32, cpuGhz: 2.4, memoryGib: 512, status: 'active', ...why })).id;
   const jobs: { fn: () => Promise<void>; name: string }[] = [];
@@ -185,11 +189,7 @@ describe('service-level change on its start date (CHG-5, N §3.4.3.4)', () => {
     const { sys } = await systemWithVm('kensho', 'C', 'dev_test');
     const c = await approvedChange(sys.id, 'C', 'C', jst('2026-12-16T09:00'), { slToProduction: true });
     const other = await systemWithVm('mishonin', 'B');
-    const now = t.clock.now();
-    const [pending] = await t.database.db
-      .insert(changes)
-      .values({ receiptNo: 'CHG-2026-000999', title: '未承認', description: 'x', source: 'service_level_change', state: 'priority_review', registeredAt: now, slSystemId: other.sys.id, slFromLevel: 'B', slToLevel: 'A', slStartsAt: jst('2026-12-16T09:00'), createdAt: now, updatedAt: now })
-      .returning();
+    const pending = await registered(other.sys.id, 'A', jst('2026-12-16T09:00')); // not approved yet
     t.clock.set(jst('2026-12-16T09:00'));
     await job();
     expect(await cmdb().get(admin, 'system', sys.id)).toMatchObject({ serviceLevel: 'C', environment: 'production' });
