@@ -19,6 +19,7 @@ import { createIamService } from '../iam/service.ts';
 import { createIncidentService, incidentRoutes } from '../incidents/index.ts';
 import { notifyRoutes } from '../notify/index.ts';
 import { createProblemService, problemRoutes } from '../problems/index.ts';
+import { releaseRoutes } from '../changes/release-routes.ts';
 import { createMonitoringService, monitoringRoutes } from '../monitoring/index.ts';
 import { changeRoutes, createChangeService } from '../changes/index.ts';
 import { changeTaskRoutes } from '../changes/task-routes.ts';
@@ -38,7 +39,7 @@ export interface AppDeps {
   dbKind: 'pglite' | 'postgres';
   clock: Clock;
   config: Pick<Config, 'session' | 'secureCookies' | 'trustProxy' | 'logLevel'> &
-    Partial<Pick<Config, 'zabbix' | 'platformName' | 'businessHours' | 'mail' | 'files'>>;
+    Partial<Pick<Config, 'zabbix' | 'platformName' | 'businessHours' | 'mail' | 'files' | 'releases'>>;
   directory?: DirectoryAuthenticator;
   /** Serve the built web UI (off in API tests). */
   serveWeb?: boolean;
@@ -121,6 +122,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await documentRoutes(app, { db: deps.db, clock: deps.clock, platformName: deps.config.platformName }); // ドキュメント一覧 and its revisions (DOC-1/2), a change's documents
   changeRoutes(app, { changes: createChangeService({ db: deps.db, clock: deps.clock }) }); // 変更管理台帳 and the change process (CHG-1)
   changeTaskRoutes(app, { db: deps.db, clock: deps.clock }); // the change checklist and the scale-up/out policy (CHG-5/6/8)
+  await releaseRoutes(app, { db: deps.db, clock: deps.clock, platformName: deps.config.platformName, approvalLeadBusinessDays: deps.config.releases?.approvalLeadBusinessDays }); // リリース作業, maintenance days, 変更スケジュール (CHG-2/3/7, CAL-4)
   // The workbench reads every process defined on the kernel (their modules are imported above) and
   // searches the CMDB's CIs through the one searcher it is handed here.
   workbenchRoutes(app, { workbench: createWorkbench({ db: deps.db, clock: deps.clock, searchers: [cmdbSearcher] }) });

@@ -56,6 +56,8 @@ const schema = z.object({
   KIBAN_ZABBIX_PULL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
   /** Largest uploadable file (documents, release evidence), in MiB. */
   KIBAN_FILE_MAX_MIB: z.coerce.number().int().min(1).max(1024).default(20),
+  /** CHG-2: the supervisor approves a release plan this many business days before the maintenance day. */
+  KIBAN_RELEASE_APPROVAL_LEAD_DAYS: z.coerce.number().int().min(0).max(30).default(3),
 });
 
 export type Config = {
@@ -90,6 +92,8 @@ export type Config = {
     | undefined;
   /** Uploads (src/files): the largest file accepted. */
   files: { maxBytes: number };
+  /** Releases (src/changes): the approval lead time in business days. */
+  releases: { approvalLeadBusinessDays: number };
 };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -154,5 +158,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           }
         : undefined,
     files: { maxBytes: e.KIBAN_FILE_MAX_MIB * 1024 * 1024 },
+    releases: { approvalLeadBusinessDays: e.KIBAN_RELEASE_APPROVAL_LEAD_DAYS },
   };
 }
