@@ -6,7 +6,7 @@ import { inTx } from '../db/index.ts';
 import { configureFiles, DEFAULT_FILE_MAX_BYTES, storedFiles } from '../files/index.ts';
 import { multipartBody } from '../files/testing.ts';
 import { admin, TEST_PASSWORD, type TestApp, testApp } from '../http/testing.ts';
-import { createTarget } from '../monitoring/index.ts';
+import { createItem, createTarget } from '../monitoring/index.ts';
 import { monitoringSuppressions } from '../monitoring/schema.ts';
 import { outbox } from '../notify/index.ts';
 import { processHistory } from '../process/index.ts';
@@ -106,6 +106,7 @@ beforeAll(async () => {
   hostId = h!.id;
   vmId = vm!.id;
   hostTarget = (await createTarget(db(), t.clock, { ciType: 'host', ciId: hostId, name: 'esxi01', address: '10.1.1.1' })).id;
+  await createItem(db(), t.clock, { targetId: hostTarget, type: 'icmp', key: 'icmpping' });
   vmTarget = (await createTarget(db(), t.clock, { ciType: 'vm', ciId: vmId, name: 'doro-app01', address: '10.1.2.1' })).id;
   const md = await send(s.mgr, 'POST', '/api/changes/maintenance-days', { day: '2026-12-05', startsAt: jst('2026-12-05T18:00').toISOString(), endsAt: jst('2026-12-05T23:59').toISOString(), decidedAt: '2026年11月 月次報告会' });
   expect(md.statusCode).toBe(201);
@@ -197,8 +198,9 @@ describe('リリース作業 (N §3.4.2.2) and the chain', () => {
     const view = await rel(id);
     expect(view.release.state).toBe('in_progress');
     expect(view.suppression.state).toBe('active');
-    const board = await get(s.op, `/api/monitoring/board/items?suppressed=true`);
-    if (board.statusCode === 200) expect(JSON.stringify(board.json())).toContain('esxi01');
+    const items = await get(s.op, `/api/monitoring/items?suppressed=true`);
+    expect(items.statusCode).toBe(200);
+    expect(JSON.stringify(items.json())).toContain('icmpping');
     const [m] = await db().select().from(outbox).where(eq(outbox.template, 'release.start'));
     expect(m!.subject).toBe('【第三期サーバ仮想化統合基盤】変更作業開始連絡');
     expect(m!.toAddresses).toEqual(['tokatsu@pref.example.lg.jp', 'doro@pref.example.lg.jp', 'ict@pref.example.lg.jp']);
