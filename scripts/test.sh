@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 log() { printf '\n== %s\n' "$*"; }
 SUDO=""; [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null && SUDO="sudo"
 
-APT_PKGS=(chromium fonts-ipaexfont fonts-noto-cjk postgresql)
+APT_PKGS=(chromium fonts-ipaexfont fonts-ipaexfont-gothic fonts-noto-cjk postgresql)
 missing=()
 for p in "${APT_PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
