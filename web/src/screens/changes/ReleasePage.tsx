@@ -1,0 +1,173 @@
+import { Alert, Anchor, Button, FileInput, Group, Modal, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link, Navigate, useNavigate, useParams } from 'react-router-dom';
+import { ApiError } from '../../api';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { Field } from '../../components/Field';
+import { PageLoader } from '../../components/PageLoader';
+import { useDateTime, useLang } from '../../i18n';
+import { bi, Flash, ProcessSection, Section, useRecordPage } from '../../workbench';
+import { StateBadge } from '../incidents/common';
+import { ReleasePlanForm } from './ReleasePlanForm';
+import { actOnRelease, evidenceHref, getRelease, printHref, type ReleaseDetail, uploadEvidence, useRT } from './releasesApi';
+
+/** /changes/releases/:id (the inbox's link): finds the release's change and goes to its page. */
+export function ReleaseRedirect() {
+  const { id = '' } = useParams();
+  const q = useQuery({ queryKey: ['release', id], queryFn: ({ signal }) => getRelease(id, signal) });
+  if (q.error) return <ErrorAlert error={q.error} />;
+  if (!q.data) return <PageLoader />;
+  return <Navigate replace to={`/changes/${q.data.release.changeId}/releases/${id}`} />;
+}
+
+/** /changes/:id/releases/new: the plan form for a change being implemented. */
+export function ReleaseNew() {
+  const { id = '' } = useParams();
+  const t = useRT();
+  const nav = useNavigate();
+  return (
+    <Stack>
+      <Title order={3}>{t('rel.new')}</Title>
+      <ReleasePlanForm changeId={id} onSaved={(rid) => nav(`/changes/${id}/releases/${rid}`)} />
+    </Stack>
+  );
+}
+
+function Evidence({ data, onDone }: { data: ReleaseDetail; onDone: () => Promise<void> }) {
+  const t = useRT();
+  const fmt = useDateTime();
+  const [file, setFile] = useState<File | null>(null);
+  const [note, setNote] = useState('');
+  const up = useMutation({
+    mutationFn: async () => {
+      const form = new FormData();
+      form.append('note', note);
+      if (file) form.append('file', file, file.name);
+      return uploadEvidence(data.release.id, form);
+    },
+    onSuccess: async () => {
+      setFile(null);
+      setNote('');
+      await onDone();
+    },
+  });
+  const err = up.error instanceof ApiError ? up.error : null;
+  return (
+    <Section title={t('rel.evidence')} testId="release-evidence">
+      {data.evidence.length === 0 ? (
+        <Text size="sm" c="dimmed">{t('rel.evidence.none')}</Text>
+      ) : (
+        <Table>
+          <Table.Tbody>
+            {data.evidence.map((e) => (
+              <Table.Tr key={e.id}>
+                <Table.Td><Anchor href={evidenceHref(data.release.id, e.id)}>{e.fileName}</Anchor></Table.Td>
+                <Table.Td>{e.note}</Table.Td>
+                <Table.Td>{e.uploadedByLabel}</Table.Td>
+                <Table.Td>{fmt(e.uploadedAt)}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+      {data.release.state !== 'cancelled' && (
+        <Group align="flex-end" mt="sm">
+          <FileInput label={t('rel.evidence.upload')} value={file} onChange={setFile} error={err?.fields.file ?? (err && !err.fields.file ? err.message : undefined)} w={320} />
+          <TextInput label="備考" value={note} onChange={(e) => setNote(e.currentTarget.value)} />
+          <Button disabled={!file} loading={up.isPending} onClick={() => up.mutate()} data-testid="release-evidence-upload">{t('rel.evidence.upload')}</Button>
+        </Group>
+      )}
+    </Section>
+  );
+}
+
+/**
+ * One release (リリース計画書兼完了報告書) on the workbench scaffold: the flow with its actions, the plan
+ * (editable while 作成中), the completion part, CAL-4's count and warning before approval, evidence
+ * and the print links.
+ */
+export function ReleasePage() {
+  const { rid = '' } = useParams();
+  const t = useRT();
+  const { lang } = useLang();
+  const fmt = useDateTime();
+  const [editing, setEditing] = useState(false);
+  const page = useRecordPage<ReleaseDetail>({
+    queryKey: ['release', rid],
+    load: (signal) => getRelease(rid, signal),
+    act: (action, body) => actOnRelease(rid, action, body),
+  });
+  if (page.rec.error) return <ErrorAlert error={page.rec.error} />;
+  const d = page.record;
+  if (!d) return <PageLoader />;
+  const r = d.release;
+  const rows: [string, string][] = [
+    [t('rel.plannedStart'), `${fmt(r.plannedStart)} ～ ${fmt(r.plannedEnd)}`],
+    [t('rel.maintenance'), d.maintenanceDay ? d.maintenanceDay.day : r.emergency ? `${t('rel.emergency')}：${r.emergencyReason ?? ''}` : t('rel.noMaintenance')],
+    [t('rel.workContent'), r.workContent],
+    [t('rel.businessImpact'), r.businessImpact],
+    [t('rel.workerLabel'), r.workerLabel ?? '—'],
+    [t('rel.timeline'), r.timeline.map((x) => `${x.at} ${x.task}`).join('\n') || '—'],
+    [t('rel.backupTime'), r.backupTime ?? '—'],
+    [t('rel.rollbackCriteria'), r.rollbackCriteria ?? '—'],
+    [t('rel.rollbackDecisionAt'), fmt(r.rollbackDecisionAt)],
+    [t('rel.staffing'), r.staffing.map((x) => `${x.name}（${x.role}）${x.nextBusinessDay ? ` ${t('rel.nextBusinessDay')}` : ''}`).join('\n') || '—'],
+    [t('rel.impactScope'), r.impactScope ?? '—'],
+    [t('rel.risks'), r.risks.map((x) => `${x.risk} → ${x.mitigation}`).join('\n') || '—'],
+    [t('rel.contacts'), r.contacts ?? '—'],
+    [t('rel.rollbackProcedure'), r.rollbackProcedure ?? '—'],
+    [t('rel.suppression'), d.suppression ? `${r.suppressionMethod === 'stop' ? t('rel.stop') : t('rel.watch')}（${d.suppression.state}）` : r.suppressionMethod === 'stop' ? t('rel.stop') : t('rel.watch')],
+    [t('rel.approvalDeadline'), fmt(d.approvalDeadline)],
+  ];
+  const done: [string, string][] = [
+    [t('rel.actual'), r.actualStart ? `${fmt(r.actualStart)} ～ ${fmt(r.actualEnd)}` : '—'],
+    [t('rel.result'), r.result ?? '—'],
+    [t('rel.anomaly'), r.anomalyReport ?? '—'],
+    [t('rel.investigation'), r.investigation ?? '—'],
+    [t('rel.rollbackReason'), r.rollbackReason ?? '—'],
+    [t('rel.completionNote'), r.completionNote ?? '—'],
+  ];
+  return (
+    <Stack data-testid="release-page">
+      <Group justify="space-between">
+        <Stack gap={0}>
+          <Anchor component={Link} to={`/changes/${d.change.id}`} size="sm">{t('rel.change')} {d.change.receiptNo} {d.change.title}</Anchor>
+          <Title order={3}>{t('rel.title')} {r.releaseNo}</Title>
+        </Stack>
+        <Group>
+          <StateBadge state={r.state} label={r.stateLabel} />
+          <Button component="a" href={printHref(r.id, 'pdf')} variant="default" size="xs">{t('rel.print')} PDF</Button>
+          <Button component="a" href={printHref(r.id, 'xlsx')} variant="default" size="xs">XLSX</Button>
+        </Group>
+      </Group>
+      <Flash message={page.flash} onClose={() => page.setFlash(null)} />
+      {d.offHours.warning && ['plan_review', 'plan_approval'].includes(r.state) && (
+        <Alert color="orange" title={t('rel.cal4')} data-testid="release-cal4-warning">{d.offHours.warning}</Alert>
+      )}
+      <ProcessSection view={d.process} onPick={page.setAction} testId="release-process">
+        <Text size="xs" c="dimmed">{t('rel.cal4.count', { month: d.offHours.month, count: d.offHours.count, cap: d.offHours.cap })}</Text>
+      </ProcessSection>
+      <Section title={t('rel.plan')} testId="release-plan" action={r.state === 'planning' ? <Button size="xs" variant="light" onClick={() => setEditing(true)}>{t('rel.edit')}</Button> : undefined}>
+        <SimpleGrid cols={2}>
+          {rows.map(([k, v]) => (
+            <Field key={k} label={k}><Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>{v}</Text></Field>
+          ))}
+        </SimpleGrid>
+      </Section>
+      <Section title={t('rel.completion')} testId="release-completion">
+        <SimpleGrid cols={2}>
+          {done.map(([k, v]) => (
+            <Field key={k} label={k}><Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>{v}</Text></Field>
+          ))}
+        </SimpleGrid>
+      </Section>
+      <Evidence data={d} onDone={page.refresh} />
+      {page.dialog}
+      <Modal opened={editing} onClose={() => setEditing(false)} title={t('rel.edit')} size="xl">
+        <ReleasePlanForm changeId={d.change.id} release={r} onSaved={async () => { setEditing(false); await page.refresh(); }} />
+      </Modal>
+      <Text size="xs" c="dimmed">{bi(lang, r.stateLabel)}</Text>
+    </Stack>
+  );
+}
