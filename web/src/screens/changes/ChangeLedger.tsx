@@ -1,6 +1,7 @@
 import { Anchor, Badge, Button, Group, Stack, Text } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
+import { ScheduleLink } from './SchedulePage';
 import { FilterInput } from '../../components/FilterInput';
 import { LedgerTable } from '../../components/LedgerTable';
 import { ListFooter } from '../../components/ListFooter';
@@ -64,6 +65,7 @@ export function ChangeLedger() {
           <ParamSelect params={params} name="source" label={t('chg.source')} data={CHANGE_SOURCES.map((s) => ({ value: s, label: t(`chg.src.${s}`) }))} w={190} />
           <ParamCheck params={params} name="open" label={t('chg.openOnly')} />
           <ExportLinks href={(f) => changeExportHref(f, query)} />
+          <ScheduleLink />
           {hasPermission(user, 'change.manage') && (
             <Button component={Link} to="/changes/new" data-testid="change-new">
               {t('chg.new')}

@@ -1,5 +1,6 @@
 import { Anchor, Badge, Grid, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { Link, useParams } from 'react-router-dom';
+import { NewReleaseLink } from './ReleasePage';
 import { ApiError } from '../../api';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Field } from '../../components/Field';
@@ -47,6 +48,7 @@ function Releases({ c, t }: { c: ChangeDetail; t: CT }) {
   const fmt = useDateTime();
   return (
     <Section title={t('chg.releases')} testId="change-releases">
+      <NewReleaseLink changeId={c.id} state={c.state} />
       {c.releases.length === 0 ? (
         <Text size="sm" c="dimmed">
           {t('chg.releases.none')}

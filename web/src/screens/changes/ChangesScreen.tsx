@@ -3,6 +3,9 @@ import { NotFoundScreen } from '../NotFoundScreen';
 import { ChangeIntake } from './ChangeIntake';
 import { ChangeLedger } from './ChangeLedger';
 import { ChangePage } from './ChangePage';
+import { MaintenanceDays } from './MaintenanceDays';
+import { ReleaseNew, ReleasePage, ReleaseRedirect } from './ReleasePage';
+import { SchedulePage } from './SchedulePage';
 
 /**
  * 変更・リリース管理 (/changes/*): the change ledger, registration and one page per change. The
@@ -13,6 +16,11 @@ export default function ChangesScreen() {
     <Routes>
       <Route index element={<ChangeLedger />} />
       <Route path="new" element={<ChangeIntake />} />
+      <Route path="schedule" element={<SchedulePage />} />
+      <Route path="maintenance-days" element={<MaintenanceDays />} />
+      <Route path="releases/:id" element={<ReleaseRedirect />} />
+      <Route path=":id/releases/new" element={<ReleaseNew />} />
+      <Route path=":id/releases/:rid" element={<ReleasePage />} />
       <Route path=":id" element={<ChangePage />} />
       <Route path="*" element={<NotFoundScreen />} />
     </Routes>

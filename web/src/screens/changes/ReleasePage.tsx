@@ -171,3 +171,14 @@ export function ReleasePage() {
     </Stack>
   );
 }
+
+/** The change page's button to a new release plan, for a change being implemented (実施する decided). */
+export function NewReleaseLink({ changeId, state }: { changeId: string; state: string }) {
+  const t = useRT();
+  if (state !== 'implementing') return null;
+  return (
+    <Button component={Link} to={`/changes/${changeId}/releases/new`} size="xs" variant="light" data-testid="release-new">
+      {t('rel.new')}
+    </Button>
+  );
+}

@@ -89,3 +89,13 @@ export function SchedulePage() {
     </Stack>
   );
 }
+
+/** The ledger's link to 変更スケジュール (placed by the change ledger). */
+export function ScheduleLink() {
+  const t = useRT();
+  return (
+    <Anchor component={Link} to="/changes/schedule" size="sm" data-testid="change-schedule-link">
+      {t('sch.title')}
+    </Anchor>
+  );
+}
