@@ -10,7 +10,7 @@ import { createItem, createTarget } from '../monitoring/index.ts';
 import { monitoringSuppressions } from '../monitoring/schema.ts';
 import { outbox } from '../notify/index.ts';
 import { processHistory } from '../process/index.ts';
-import { cancelReleasesOfChange } from './release-chain.ts';
+import { cancelReleasesOfChange, plannedDowntime } from './release-chain.ts';
 import { releasePrint } from './release-print.ts';
 import { createReleaseService } from './release-service.ts';
 import { changeCis, changes, releaseEvidence, releases } from './schema.ts';
@@ -364,5 +364,34 @@ describe('作業証跡 and the print', () => {
     expect(raw).toMatch(/\/BaseFont \/[A-Z]{6}\+IPAexGothic/);
     // The ToUnicode map of the embedded subset carries the field names' characters: 切 (5207) 戻 (623B) 手 (624B) 順 (9806).
     for (const cp of ['5207', '623b', '624b', '9806']) expect(raw.toLowerCase()).toContain(`<${cp}>`);
+  });
+});
+
+describe('変更スケジュール and planned downtime', () => {
+  it('one month feed: releases with planned and actual windows, suppressions, maintenance days, holidays; by target', async () => {
+    await at('2026-12-07T10:00');
+    const res = await get(s.sup, '/api/changes/schedule?month=2026-12');
+    expect(res.statusCode).toBe(200);
+    const m = res.json();
+    expect(m.days).toHaveLength(31);
+    expect(m.days.find((d: { day: string }) => d.day === '2026-12-29').closed).toBe('year_end');
+    expect(m.days.find((d: { day: string }) => d.day === '2026-12-05').maintenance).toBe(true);
+    const kinds = new Set(m.entries.map((e: { kind: string }) => e.kind));
+    expect([...kinds].sort()).toEqual(['maintenance_day', 'release', 'suppression']);
+    const done = m.entries.find((e: { kind: string; state: string }) => e.kind === 'release' && e.state === 'completed');
+    expect(done.actualFrom).toBe(jst('2026-12-05T19:55').toISOString());
+    const byHost = (await get(s.sup, `/api/changes/schedule?month=2026-12&ciId=${hostId}`)).json();
+    expect(byHost.entries.filter((e: { kind: string }) => e.kind === 'release').every((e: { ref: string }) => e.ref)).toBe(true);
+    expect(byHost.entries.filter((e: { kind: string }) => e.kind === 'release').length).toBeLessThan(m.entries.filter((e: { kind: string }) => e.kind === 'release').length);
+    expect((await get(s.sup, '/api/changes/schedule?month=2026-13')).statusCode).toBe(400);
+  });
+
+  it('plannedDowntime: the approved or done windows per target CI (actual where the work ran), cancelled ones left out', async () => {
+    const rows = await plannedDowntime(db(), jst('2026-12-01T00:00'), jst('2027-01-01T00:00'));
+    const host = rows.filter((r) => r.ciId === hostId);
+    expect(host).toHaveLength(1);
+    expect(host[0]!.from.toISOString()).toBe(jst('2026-12-05T19:55').toISOString());
+    expect(host[0]!.to.toISOString()).toBe(jst('2026-12-05T21:40').toISOString());
+    expect(rows.some((r) => r.ciId === vmId)).toBe(true);
   });
 });
