@@ -83,7 +83,7 @@ function TaskDialog({ changeId, task, mode, onClose }: { changeId: string; task:
       api.post<Checklist>(`/api/changes/${changeId}/tasks/${task.id}/${mode}`, mode === 'done' ? { version: task.version, ...(text.trim() ? { comment: text } : {}) } : { version: task.version, reason: text }),
     onSuccess: (data) => {
       qc.setQueryData(checklistKey(changeId), data);
-      void qc.invalidateQueries({ queryKey: ['changes', changeId] });
+      void qc.invalidateQueries({ queryKey: ['changes', 'record', changeId] });
       onClose();
     },
   });

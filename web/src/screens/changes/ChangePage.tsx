@@ -1,6 +1,8 @@
 import { Anchor, Badge, Grid, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { Link, useParams } from 'react-router-dom';
 import { NewReleaseLink } from './ReleasePage';
+import { ChangeChecklist } from './ChangeChecklist';
+import { ScalePolicy } from './ScalePolicy';
 import { ApiError } from '../../api';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Field } from '../../components/Field';
@@ -182,6 +184,8 @@ export function ChangePage() {
               </SimpleGrid>
             </Section>
             <Targets c={c} t={t} />
+            <ChangeChecklist changeId={c.id} />
+            {c.targets.some((x) => x.ciType === 'host') && <ScalePolicy />}
             {/* Sections of the checklist and the documents are placed here (one line each). */}
           </Stack>
         </Grid.Col>
