@@ -263,6 +263,7 @@ describe('a problem’s permanent fix (N §3.3 → §3.4)', () => {
     const prob = (await get(s.mgr, `/api/problems/${p.id}`)).json();
     expect(prob.changeRef).toBe(c.receiptNo);
     expect(prob.process.history.at(-1)).toMatchObject({ action: 'link_change' });
+    expect(JSON.stringify((await get(s.sup, `/api/audit?entityId=${p.id}`)).json())).toContain('problem.link_change');
     expect((await get(s.mgr, `/api/changes?problemId=${p.id}`)).json().items.map((x: { id: string }) => x.id)).toEqual([c.id]);
     await pact(s.sup, 'implement');
     // The manager's report keeps N §3.4.3.2 (1) checked.

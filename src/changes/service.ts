@@ -155,6 +155,7 @@ export function createChangeService(deps: ChangeDeps) {
       if (problem) {
         await t.update(problems).set({ changeRef: receiptNo, updatedAt: now, version: sql`${problems.version} + 1` }).where(eq(problems.id, problem.id));
         await t.insert(processHistory).values({ ...entry, process: problemProcess.name, recordId: problem.id, action: 'link_change', fromState: problem.state, toState: problem.state, comment: `${receiptNo} ${c.title}` });
+        await audit(t, clock, actor, { action: 'problem.link_change', entityType: 'problem', entityId: problem.id, before: { changeRef: problem.changeRef }, after: { changeRef: receiptNo, changeId: c.id } });
       }
       await audit(t, clock, actor, { action: 'change.register', entityType: 'change', entityId: c.id, after: { ...c, targets } });
       return view(c);
