@@ -91,7 +91,7 @@ afterAll(async () => {
 
 // ── a minimal valid value for a JSON schema (the document's own schemas) ─────────────────────────────
 
-const PATTERN_SAMPLES = ['abc01', 'user01', 'test:1', '00:11:22:33:44:55', '12345', '2026.12.01', '12:00:00', 'x'];
+const PATTERN_SAMPLES = ['abc01', 'user01', 'test:1', '00:11:22:33:44:55', '12345', '2026.12.01', '12:00:00', '2026-12-01', '2026-12', '09:00', 'x'];
 
 function resolve(s: Json | undefined): Json {
   if (!s) return {};
