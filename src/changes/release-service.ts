@@ -4,7 +4,7 @@ import { BusinessCalendar, toJstYmd } from '../calendar/index.ts';
 import type { Db } from '../db/index.ts';
 import { inTx } from '../db/index.ts';
 import { storedFiles } from '../files/schema.ts';
-import { type FileInput, readStoredFile, type StoredFile, storeFile } from '../files/index.ts';
+import { type FileInput, readStoredFile, STORED_FILE_INFO, type StoredFile, storeFile } from '../files/index.ts';
 import { type Actor, can, requirePermission } from '../iam/actor.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { ConflictError, type FieldErrors, fieldError, InputError, NotFoundError } from '../kernel/errors.ts';
@@ -12,7 +12,7 @@ import { submissionDeadline } from '../monitoring/index.ts';
 import { monitoringSuppressions } from '../monitoring/schema.ts';
 import { formatJst } from '../calendar/index.ts';
 import { listMailsFor } from '../notify/index.ts';
-import { fire, isOverdue, processHistory, processView } from '../process/index.ts';
+import { fire, isOverdue, processView, recordEvent } from '../process/index.ts';
 import { DEFAULT_APPROVAL_LEAD_BUSINESS_DAYS, DEFAULT_RELEASE_PLATFORM_NAME } from './release-chain.ts';
 import { maintenanceDayCovering } from './maintenance.ts';
 import { PLAN_REQUIRED, type ReleaseActionInput, type ReleasePlanInput, type ReleaseUpdateInput, releaseActionInput, releasePlanInput, releaseUpdateInput } from './release-inputs.ts';
@@ -148,18 +148,7 @@ export function createReleaseService(deps: ReleaseDeps) {
   }
 
   async function history(t: Db, actor: Actor, r: Release, action: string, comment: string | null) {
-    await t.insert(processHistory).values({
-      process: releaseProcess.name,
-      recordId: r.id,
-      action,
-      fromState: action === 'create' ? '' : r.state,
-      toState: r.state,
-      actorId: actor.personId,
-      actor: actor.label,
-      actorRole: actor.roles[0] ?? null,
-      comment,
-      at: clock.now(),
-    });
+    await recordEvent(t, clock.now(), actor, { process: releaseProcess.name, recordId: r.id, action, state: r.state, fromState: action === 'create' ? '' : r.state, comment });
   }
 
   return {
@@ -287,18 +276,16 @@ export function createReleaseService(deps: ReleaseDeps) {
 }
 export type ReleaseService = ReturnType<typeof createReleaseService>;
 
+/** A stored file's metadata columns, its id named fileId beside the evidence row's own id. */
+const { id: STORED_FILE_ID, ...FILE_COLUMNS } = STORED_FILE_INFO;
+
 async function listEvidence(db: Db, releaseId: string) {
   return db
     .select({
       id: releaseEvidence.id,
       note: releaseEvidence.note,
-      fileId: storedFiles.id,
-      fileName: storedFiles.fileName,
-      mediaType: storedFiles.mediaType,
-      size: storedFiles.size,
-      sha256: storedFiles.sha256,
-      uploadedAt: storedFiles.uploadedAt,
-      uploadedByLabel: storedFiles.uploadedByLabel,
+      fileId: STORED_FILE_ID,
+      ...FILE_COLUMNS,
     })
     .from(releaseEvidence)
     .innerJoin(storedFiles, eq(storedFiles.id, releaseEvidence.fileId))

@@ -9,7 +9,7 @@ import type { Clock } from '../kernel/clock.ts';
 import { fieldError, NotFoundError } from '../kernel/errors.ts';
 import { likePattern, type Page, parseSort } from '../kernel/paging.ts';
 import { listMailsFor } from '../notify/index.ts';
-import { fire, finalStates, isOverdue, processHistory, processView, workProcesses } from '../process/index.ts';
+import { fire, finalStates, isOverdue, processView, recordEvent, workProcesses } from '../process/index.ts';
 import { problemProcess } from '../problems/process.ts';
 import { problems } from '../problems/schema.ts';
 import { type ChangeActionInput, type ChangeInput, type ChangeListQuery, changeActionInput, changeInput } from './inputs.ts';
@@ -150,11 +150,10 @@ export function createChangeService(deps: ChangeDeps) {
         .returning();
       const c = row!;
       if (targets.length) await t.insert(changeCis).values(targets.map((x) => ({ changeId: c.id, ...x })));
-      const entry = { actorId: actor.personId, actor: actor.label, actorRole: actor.roles[0] ?? null, at: now };
-      await t.insert(processHistory).values({ ...entry, process: changeProcess.name, recordId: c.id, action: 'register', fromState: '', toState: c.state, comment: null });
+      await recordEvent(t, now, actor, { process: changeProcess.name, recordId: c.id, action: 'register', state: c.state, fromState: '' });
       if (problem) {
         await t.update(problems).set({ changeRef: receiptNo, updatedAt: now, version: sql`${problems.version} + 1` }).where(eq(problems.id, problem.id));
-        await t.insert(processHistory).values({ ...entry, process: problemProcess.name, recordId: problem.id, action: 'link_change', fromState: problem.state, toState: problem.state, comment: `${receiptNo} ${c.title}` });
+        await recordEvent(t, now, actor, { process: problemProcess.name, recordId: problem.id, action: 'link_change', state: problem.state, comment: `${receiptNo} ${c.title}` });
         await audit(t, clock, actor, { action: 'problem.link_change', entityType: 'problem', entityId: problem.id, before: { changeRef: problem.changeRef }, after: { changeRef: receiptNo, changeId: c.id } });
       }
       await audit(t, clock, actor, { action: 'change.register', entityType: 'change', entityId: c.id, after: { ...c, targets } });

@@ -10,7 +10,7 @@ import type { Clock } from '../kernel/clock.ts';
 import { type Coverage, createSettingsLedger, itemsFor, type MatrixKind, MONITORING_MATRIX, vmKind } from '../monitoring/index.ts';
 import { monitoringItemState, monitoringItems, monitoringSettingChanges, monitoringTargets } from '../monitoring/schema.ts';
 import { enqueueMail } from '../notify/index.ts';
-import { finalStates, processHistory } from '../process/index.ts';
+import { finalStates, recordEvent } from '../process/index.ts';
 import { changeProcess } from './process.ts';
 import { serviceLevelChecklist, systemAtPrefecturalOffice } from './checklists.ts';
 import { changes, changeTasks } from './schema.ts';
@@ -185,35 +185,20 @@ export function createServiceLevelJob(deps: { db: Db; clock: Clock; platformName
       .where(and(eq(changeTasks.changeId, change.id), eq(changeTasks.kind, 'service_level'), eq(changeTasks.key, 'cmdb'), eq(changeTasks.status, 'open')))
       .returning();
     if (cmdbTask) {
-      await t.insert(processHistory).values({
+      await recordEvent(t, now, actor, {
         process: 'change',
         recordId: change.id,
         action: 'task_done',
-        fromState: change.state,
-        toState: change.state,
-        actorId: null,
-        actor: actor.label,
-        actorRole: null,
+        state: change.state,
+        role: null,
         comment: `${cmdbTask.label}：${system.name} のシステムサービスレベルを ${toLevel} に変更（構成管理台帳の履歴に記録）`,
-        at: now,
       });
     }
     await t
       .update(changes)
       .set({ slAppliedAt: now, updatedAt: now, version: sql`${changes.version} + 1` })
       .where(eq(changes.id, change.id));
-    await t.insert(processHistory).values({
-      process: 'change',
-      recordId: change.id,
-      action: 'sl_applied',
-      fromState: change.state,
-      toState: change.state,
-      actorId: null,
-      actor: actor.label,
-      actorRole: null,
-      comment: `${system.name}：${transition}（監視設定の変更 ${moves} 件）`,
-      at: now,
-    });
+    await recordEvent(t, now, actor, { process: 'change', recordId: change.id, action: 'sl_applied', state: change.state, role: null, comment: `${system.name}：${transition}（監視設定の変更 ${moves} 件）` });
     await audit(t, clock, actor, {
       action: 'change.sl_applied',
       entityType: 'change',

@@ -7,7 +7,7 @@ import { type Actor, requirePermission } from '../iam/actor.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { ConflictError, fieldError, NotFoundError } from '../kernel/errors.ts';
 import { registerMessages } from '../kernel/messages.ts';
-import { isFinal, processHistory } from '../process/index.ts';
+import { isFinal, recordEvent } from '../process/index.ts';
 import { CHECKLIST_EVENTS, coverageCandidates, coverageLabel, coverageTargetName, insertTasks } from './checklists.ts';
 import { changeProcess } from './process.ts';
 import { CHANGE_CI_TYPES, CHANGE_TASK_KINDS, changes, changeTasks } from './schema.ts';
@@ -134,18 +134,7 @@ export function createChangeTaskService(deps: { db: Db; clock: Clock }) {
   }
 
   async function history(t: Db, actor: Actor, change: Change, action: keyof typeof CHECKLIST_EVENTS, comment: string): Promise<void> {
-    await t.insert(processHistory).values({
-      process: 'change',
-      recordId: change.id,
-      action,
-      fromState: change.state,
-      toState: change.state,
-      actorId: actor.personId,
-      actor: actor.label,
-      actorRole: actor.roles[0] ?? null,
-      comment,
-      at: clock.now(),
-    });
+    await recordEvent(t, clock.now(), actor, { process: 'change', recordId: change.id, action, state: change.state, comment });
   }
 
   async function move(actor: Actor, changeId: string, taskId: string, to: 'done' | 'waived', version: number, note: string | null) {

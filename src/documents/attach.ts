@@ -11,7 +11,7 @@ import { sessionOf } from '../http/session.ts';
 import { type Actor, requirePermission } from '../iam/actor.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { ConflictError, fieldError, NotFoundError } from '../kernel/errors.ts';
-import { processHistory } from '../process/index.ts';
+import { recordEvent } from '../process/index.ts';
 import { attachInput } from './inputs.ts';
 import { KIND_LABELS } from './register.ts';
 import { documents } from './schema.ts';
@@ -78,18 +78,7 @@ export function createChangeDocumentService(deps: { db: Db; clock: Clock }) {
         .onConflictDoNothing()
         .returning();
       if (!row) throw new ConflictError('document.already_attached');
-      await t.insert(processHistory).values({
-        process: 'change',
-        recordId: changeId,
-        action: 'attach_document',
-        fromState: c.state,
-        toState: c.state,
-        actorId: actor.personId,
-        actor: actor.label,
-        actorRole: actor.roles[0] ?? null,
-        comment: `${doc.docNo} ${doc.name}`,
-        at: clock.now(),
-      });
+      await recordEvent(t, clock.now(), actor, { process: 'change', recordId: changeId, action: 'attach_document', state: c.state, comment: `${doc.docNo} ${doc.name}` });
       await audit(t, clock, actor, { action: 'change.attach_document', entityType: 'change', entityId: changeId, after: { documentId, docNo: doc.docNo } });
       return { items: await documentsOfChange(t, changeId) };
     });
@@ -102,18 +91,7 @@ export function createChangeDocumentService(deps: { db: Db; clock: Clock }) {
       const gone = await t.delete(changeDocuments).where(and(eq(changeDocuments.changeId, changeId), eq(changeDocuments.documentId, documentId))).returning();
       if (gone.length === 0) throw new NotFoundError('document.not_attached');
       const [doc] = await t.select({ docNo: documents.docNo, name: documents.name }).from(documents).where(eq(documents.id, documentId));
-      await t.insert(processHistory).values({
-        process: 'change',
-        recordId: changeId,
-        action: 'detach_document',
-        fromState: c.state,
-        toState: c.state,
-        actorId: actor.personId,
-        actor: actor.label,
-        actorRole: actor.roles[0] ?? null,
-        comment: doc ? `${doc.docNo} ${doc.name}` : documentId,
-        at: clock.now(),
-      });
+      await recordEvent(t, clock.now(), actor, { process: 'change', recordId: changeId, action: 'detach_document', state: c.state, comment: doc ? `${doc.docNo} ${doc.name}` : documentId });
       await audit(t, clock, actor, { action: 'change.detach_document', entityType: 'change', entityId: changeId, before: { documentId, docNo: doc?.docNo } });
       return { items: await documentsOfChange(t, changeId) };
     });

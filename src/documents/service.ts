@@ -5,7 +5,7 @@ import { daysFromCivil, jstInstant } from '../calendar/jst.ts';
 import { changes } from '../changes/schema.ts';
 import type { Db } from '../db/connection.ts';
 import { inTx } from '../db/tx.ts';
-import { type FileInput, readStoredFile, type StoredFile, storedFiles, storeFile } from '../files/index.ts';
+import { type FileInput, readStoredFile, STORED_FILE_INFO, type StoredFile, storedFiles, storeFile } from '../files/index.ts';
 import { type Actor, can, requirePermission } from '../iam/actor.ts';
 import { ROLE_LABELS } from '../iam/roles.ts';
 import { jstCell, type LedgerColumn, type LedgerFile, ledgerFile } from '../incidents/index.ts';
@@ -13,7 +13,7 @@ import type { Clock } from '../kernel/clock.ts';
 import { ConflictError, fieldError, ForbiddenError, InputError, NotFoundError } from '../kernel/errors.ts';
 import { likePattern, type Page, parseSort } from '../kernel/paging.ts';
 import { listMailsFor } from '../notify/index.ts';
-import { fire, processHistory, processView } from '../process/index.ts';
+import { fire, processView, recordEvent } from '../process/index.ts';
 import {
   type DocumentInput,
   type DocumentListQuery,
@@ -44,16 +44,6 @@ export type Document = typeof documents.$inferSelect;
 const OPEN_STATES = ['draft', 'review', 'approval', 'approved'];
 
 const current = alias(documentRevisions, 'current_revision');
-
-const FILE_INFO = {
-  id: storedFiles.id,
-  fileName: storedFiles.fileName,
-  mediaType: storedFiles.mediaType,
-  size: storedFiles.size,
-  sha256: storedFiles.sha256,
-  uploadedAt: storedFiles.uploadedAt,
-  uploadedByLabel: storedFiles.uploadedByLabel,
-};
 
 const roleLabel = (r: string) => ROLE_LABELS[r as keyof typeof ROLE_LABELS]?.ja ?? r;
 const stateLabel = (s: string) => revisionProcess.states[s] ?? { ja: s, en: s };
@@ -165,7 +155,7 @@ export function createDocumentService(deps: DocumentDeps) {
 
   async function revisionViews(t: Db, where: SQL | undefined): Promise<RevisionView[]> {
     const rows = await t
-      .select({ r: documentRevisions, file: FILE_INFO })
+      .select({ r: documentRevisions, file: STORED_FILE_INFO })
       .from(documentRevisions)
       .leftJoin(storedFiles, eq(storedFiles.id, documentRevisions.fileId))
       .where(where)
@@ -276,18 +266,7 @@ export function createDocumentService(deps: DocumentDeps) {
   }
 
   async function history(t: Db, actor: Actor, r: DocumentRevision, action: string, comment: string | null) {
-    await t.insert(processHistory).values({
-      process: revisionProcess.name,
-      recordId: r.id,
-      action,
-      fromState: action === 'create' ? '' : r.state,
-      toState: r.state,
-      actorId: actor.personId,
-      actor: actor.label,
-      actorRole: actor.roles[0] ?? null,
-      comment,
-      at: clock.now(),
-    });
+    await recordEvent(t, clock.now(), actor, { process: revisionProcess.name, recordId: r.id, action, state: r.state, fromState: action === 'create' ? '' : r.state, comment });
   }
 
   /**

@@ -18,6 +18,7 @@ export {
   readUpload,
   sendStoredFile,
   type StoredFile,
+  STORED_FILE_INFO,
   type StoredFileInfo,
   storedFileInfo,
   storeFile,

@@ -103,13 +103,14 @@ export async function storeFile(tx: Db, clock: Clock, actor: Actor, input: FileI
       uploadedByLabel: actor.label,
       uploadedAt: clock.now(),
     })
-    .returning(INFO);
+    .returning(STORED_FILE_INFO);
   const info = row as StoredFileInfo;
   await audit(tx, clock, actor, { action: 'file.store', entityType: 'stored_file', entityId: info.id, after: info });
   return info;
 }
 
-const INFO = {
+/** The columns of a stored file's metadata (everything but its content), for selects and joins. */
+export const STORED_FILE_INFO = {
   id: storedFiles.id,
   fileName: storedFiles.fileName,
   mediaType: storedFiles.mediaType,
@@ -121,7 +122,7 @@ const INFO = {
 
 /** The file's metadata without its content (for record pages), or undefined. */
 export async function storedFileInfo(db: Db, id: string): Promise<StoredFileInfo | undefined> {
-  const [row] = await db.select(INFO).from(storedFiles).where(eq(storedFiles.id, id));
+  const [row] = await db.select(STORED_FILE_INFO).from(storedFiles).where(eq(storedFiles.id, id));
   return row;
 }
 
@@ -130,7 +131,7 @@ export async function storedFileInfo(db: Db, id: string): Promise<StoredFileInfo
  * see the record the file belongs to (a file is only reachable through its record).
  */
 export async function readStoredFile(db: Db, id: string): Promise<StoredFile> {
-  const [row] = await db.select({ ...INFO, content: storedFiles.content }).from(storedFiles).where(eq(storedFiles.id, id));
+  const [row] = await db.select({ ...STORED_FILE_INFO, content: storedFiles.content }).from(storedFiles).where(eq(storedFiles.id, id));
   if (!row) throw new NotFoundError('error.not_found');
   return row;
 }

@@ -28,4 +28,4 @@ export { actionableStates, type AllowedAction, allowedActions, fire } from './ke
 export { finalStates, isFinal, type LabelledHistoryEntry, type ProcessFlow, type ProcessView, processFlow, processView, type RecordDeadline } from './view.ts';
 export { processMessages } from './messages.ts';
 export { processHistory } from './schema.ts';
-export { type HistoryEntry, historyOf } from './service.ts';
+export { type HistoryEntry, historyOf, recordEvent } from './service.ts';

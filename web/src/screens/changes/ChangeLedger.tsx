@@ -11,7 +11,7 @@ import { useDateTime, useLang } from '../../i18n';
 import { hasPermission, useUser } from '../../session';
 import { bi, flowQuery } from '../../workbench';
 import { PriorityBadge, StateBadge } from '../incidents/common';
-import { ExportLinks, ParamCheck, ParamSelect } from '../incidents/IncidentLedger';
+import { ExportLinks, ParamCheck, ParamSelect, receiptColumn, registeredColumn } from '../incidents/IncidentLedger';
 import { CHANGE_SOURCES, changeExportHref, listChanges } from './changesApi';
 import { useCT } from './i18n';
 
@@ -85,17 +85,12 @@ export function ChangeLedger() {
           ledgerId="changes"
           data-testid="changes-table"
           columns={[
-            {
-              key: 'receiptNo',
-              header: t('chg.receiptNo'),
-              sortKey: 'receiptNo',
-              render: (c) => (
-                <Anchor component={Link} to={`/changes/${c.id}`} ff="monospace" size="sm" data-testid="change-link">
-                  {c.receiptNo}
-                </Anchor>
-              ),
-            },
-            { key: 'registeredAt', header: t('chg.registeredAt'), sortKey: 'registeredAt', defaultHidden: true, render: (c) => fmt(c.registeredAt) },
+            receiptColumn(t('chg.receiptNo'), (c) => (
+              <Anchor component={Link} to={`/changes/${c.id}`} ff="monospace" size="sm" data-testid="change-link">
+                {c.receiptNo}
+              </Anchor>
+            )),
+            { ...registeredColumn(t('chg.registeredAt'), fmt), defaultHidden: true },
             { key: 'source', header: t('chg.source'), sortKey: 'source', render: (c) => t(`chg.src.${c.source}`) },
             { key: 'title', header: t('chg.titleField'), sortKey: 'title', ellipsis: 'grow', title: (c) => c.title, render: (c) => c.title },
             { key: 'targets', header: t('chg.targets'), ellipsis: 240, title: (c) => c.targetNames.join('、'), render: (c) => c.targetNames.join('、') || (c.slSystemName ?? '—') },
