@@ -11,3 +11,4 @@ export * from '../workbench/schema.ts';
 export * from '../files/schema.ts';
 export * from '../changes/schema.ts';
 export * from '../documents/schema.ts';
+export * from '../meetings/schema.ts';
