@@ -12,3 +12,4 @@ export * from '../files/schema.ts';
 export * from '../changes/schema.ts';
 export * from '../documents/schema.ts';
 export * from '../meetings/schema.ts';
+export * from '../servicelevels/schema.ts';
