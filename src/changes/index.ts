@@ -6,6 +6,7 @@ registerMessages(changeMessages);
 export { changeInput, changeListQuery } from './inputs.ts';
 export { CHANGE_LEDGER, CHANGE_SOURCE_LABELS } from './ledger.ts';
 export { changeMessages } from './messages.ts';
+export { createMaintenanceDays, type MaintenanceDay, type MaintenanceDays } from './maintenance.ts';
 export { type Change, CHANGE_CRITERIA_OPTIONS, changeProcess } from './process.ts';
 export { changeRoutes } from './routes.ts';
 export * from './schema.ts';

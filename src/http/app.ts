@@ -24,6 +24,7 @@ import { createMonitoringService, monitoringRoutes } from '../monitoring/index.t
 import { changeRoutes, createChangeService } from '../changes/index.ts';
 import { changeTaskRoutes } from '../changes/task-routes.ts';
 import { documentRoutes } from '../documents/index.ts';
+import { meetingRoutes } from '../meetings/index.ts';
 import { createWorkbench, workbenchRoutes } from '../workbench/index.ts';
 import { mountZabbixWebhook } from '../monitoring/zabbix-server/index.ts';
 import type { Clock } from '../kernel/clock.ts';
@@ -120,6 +121,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   problemRoutes(app, { problems: createProblemService({ db: deps.db, clock: deps.clock }) });
   monitoringRoutes(app, { monitoring: createMonitoringService({ db: deps.db, clock: deps.clock }) });
   await documentRoutes(app, { db: deps.db, clock: deps.clock, platformName: deps.config.platformName }); // ドキュメント一覧 and its revisions (DOC-1/2), a change's documents
+  await meetingRoutes(app, { db: deps.db, clock: deps.clock, platformName: deps.config.platformName }); // 会議体: meetings, minutes, decisions, action items (ORG-6)
   changeRoutes(app, { changes: createChangeService({ db: deps.db, clock: deps.clock }) }); // 変更管理台帳 and the change process (CHG-1)
   changeTaskRoutes(app, { db: deps.db, clock: deps.clock }); // the change checklist and the scale-up/out policy (CHG-5/6/8)
   await releaseRoutes(app, { db: deps.db, clock: deps.clock, platformName: deps.config.platformName, approvalLeadBusinessDays: deps.config.releases?.approvalLeadBusinessDays }); // リリース作業, maintenance days, 変更スケジュール (CHG-2/3/7, CAL-4)

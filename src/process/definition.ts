@@ -115,6 +115,11 @@ export interface WorkSpec {
   grams?: AnyPgColumn;
   /** The records `actor` may see (undefined: all); applied to every inbox and search query. */
   scope: (actor: Actor) => SQL | undefined;
+  /**
+   * Narrows the inbox only (not the search), given the time: e.g. a meeting's action items are the
+   * owner's work once overdue (ORG-6). Undefined: every actionable record in scope.
+   */
+  inbox?: (actor: Actor, now: Date) => SQL | undefined;
 }
 
 export interface ProcessDefinition<

@@ -71,7 +71,7 @@ export async function inboxOf(db: Db, actor: Actor, now: Date, processes: readon
     const rows = (await db
       .select({ record, ref: sql<string>`${w.ref}`, title: sql<string>`${w.title}`, due: sql<Date | string | null>`${due}` })
       .from(table)
-      .where(and(inArray(table.state as AnyPgColumn, states), w.scope(actor)))
+      .where(and(inArray(table.state as AnyPgColumn, states), w.scope(actor), w.inbox?.(actor, now)))
       .orderBy(sql`${due} ASC NULLS LAST`, asc(table.id as AnyPgColumn))
       .limit(INBOX_READ_LIMIT + 1)) as unknown as { record: ProcessRecord; ref: string; title: string; due: Date | string | null }[];
     if (rows.length > INBOX_READ_LIMIT) {

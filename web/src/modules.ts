@@ -36,6 +36,7 @@ export const MODULES: readonly ModuleDef[] = [
   { id: 'incident-stocktake', allDepartments: true, path: '/incidents/stocktake', label: 'nav.incidentStocktake', description: 'navDesc.incidentStocktake', permission: 'incident.read', screen: lazy(() => import('./screens/incidents/Stocktake')) },
   { id: 'problems', path: '/problems', label: 'nav.problems', description: 'navDesc.problems', permission: 'problem.read', screen: lazy(() => import('./screens/problems/ProblemsScreen')) },
   { id: 'changes', path: '/changes', label: 'nav.changes', description: 'navDesc.changes', permission: 'change.read', screen: lazy(() => import('./screens/changes/ChangesScreen')) },
+  { id: 'documents', path: '/documents', label: 'nav.documents', description: 'navDesc.documents', permission: 'document.read', screen: lazy(() => import('./screens/documents/DocumentsScreen')) },
   { id: 'monitoring', path: '/monitoring', label: 'nav.monitoring', description: 'navDesc.monitoring', permission: 'monitoring.read', screen: lazy(() => import('./screens/monitoring/MonitoringScreen')) },
   { id: 'audit', path: '/audit', label: 'nav.audit', description: 'navDesc.audit', permission: 'audit.read', screen: lazy(() => import('./screens/AuditScreen')) },
 ];

@@ -52,6 +52,8 @@ export const en: Dict = {
   'navDesc.problems': 'Root-cause investigation, permanent-fix decisions and preventive-maintenance targets',
   'nav.changes': 'Changes',
   'navDesc.changes': 'Change intake, priority and due-date approval, policy decisions, completion and close (change ledger)',
+  'nav.documents': 'Documents',
+  'navDesc.documents': 'Document register, revisions (author → review → approval → stored), version comparison, the month’s register changes',
   'nav.monitoring': 'Monitoring',
   'navDesc.monitoring': 'Live status by site, cluster, host and system; alert ledger; suppression requests; monitoring settings',
 

@@ -2,6 +2,7 @@ import { Anchor, Badge, Grid, Group, SimpleGrid, Stack, Table, Text, Title } fro
 import { Link, useParams } from 'react-router-dom';
 import { NewReleaseLink } from './ReleasePage';
 import { ChangeChecklist } from './ChangeChecklist';
+import { ChangeDocuments } from './ChangeDocuments';
 import { ScalePolicy } from './ScalePolicy';
 import { ApiError } from '../../api';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -186,6 +187,7 @@ export function ChangePage() {
             <Targets c={c} t={t} />
             <ChangeChecklist changeId={c.id} />
             {c.targets.some((x) => x.ciType === 'host') && <ScalePolicy />}
+            <ChangeDocuments changeId={c.id} />
             {/* Sections of the checklist and the documents are placed here (one line each). */}
           </Stack>
         </Grid.Col>
