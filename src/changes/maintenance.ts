@@ -39,7 +39,7 @@ function checkWindow(input: ReturnType<typeof maintenanceDayInput.parse>) {
 /** Releases not cancelled whose planned window lies in `d` (a day in use cannot be deleted). */
 async function releasesOn(tx: Db, d: MaintenanceDay) {
   return tx
-    .select({ releaseNo: releases.releaseNo })
+    .select({ releaseNo: releases.releaseNo, plannedStart: releases.plannedStart, plannedEnd: releases.plannedEnd })
     .from(releases)
     .where(
       and(
@@ -89,13 +89,17 @@ export function createMaintenanceDays(deps: { db: Db; clock: Clock }) {
         const [before] = await t.select().from(maintenanceDays).where(eq(maintenanceDays.id, id));
         if (!before) throw new NotFoundError('error.not_found');
         if (before.updatedAt.toISOString() !== new Date(updatedAt).toISOString()) throw new ConflictError('error.stale_version');
+        // A release planned on the day must still fit the edited window (else it would be outside any maintenance day).
+        const left = (await releasesOn(t, before)).filter((r) => r.plannedStart < w.startsAt || r.plannedEnd > w.endsAt);
+        if (left.length) throw fieldError(left.some((r) => r.plannedStart < w.startsAt) ? 'startsAt' : 'endsAt', 'changes.maintenance_in_use_window', { releases: left.map((r) => r.releaseNo).join('、') });
         if (input.day !== before.day) {
           const [taken] = await t.select({ id: maintenanceDays.id }).from(maintenanceDays).where(eq(maintenanceDays.day, input.day));
           if (taken) throw fieldError('day', 'changes.maintenance_day_taken');
         }
         const [row] = await t
           .update(maintenanceDays)
-          .set({ day: input.day, ...w, note: input.note ?? null, decidedAt: input.decidedAt ?? null, updatedAt: clock.now() })
+          // updatedAt is the row's version: it always moves, even for two edits within one clock tick.
+          .set({ day: input.day, ...w, note: input.note ?? null, decidedAt: input.decidedAt ?? null, updatedAt: new Date(Math.max(clock.now().getTime(), before.updatedAt.getTime() + 1)) })
           .where(and(eq(maintenanceDays.id, id), eq(maintenanceDays.updatedAt, before.updatedAt)))
           .returning();
         if (!row) throw new ConflictError('error.stale_version');
