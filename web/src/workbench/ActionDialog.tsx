@@ -133,6 +133,7 @@ export function ActionDialog({
   onDone,
   onStale,
   initial,
+  warnings = [],
 }: {
   action: AllowedAction | null;
   version: number;
@@ -142,6 +143,8 @@ export function ActionDialog({
   /** Reloads the record; resolves true when its version moved (someone else changed it). */
   onStale: () => Promise<boolean>;
   initial?: Values;
+  /** What the person should know before confirming this step (e.g. CAL-4's count): shown above the fields, never blocking. */
+  warnings?: readonly string[];
 }) {
   const t = useT();
   const { lang } = useLang();
@@ -180,6 +183,11 @@ export function ActionDialog({
             <Text size="sm" c="dimmed" data-testid="action-to">
               → {bi(lang, action.toLabel)}
             </Text>
+            {warnings.map((w) => (
+              <Alert key={w} color="orange" variant="light" data-testid="action-warning">
+                {w}
+              </Alert>
+            ))}
             {stale && (
               <Alert color="orange" data-testid="stale-alert">
                 {t('wb.stale')}

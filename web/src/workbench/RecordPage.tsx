@@ -184,6 +184,8 @@ export function useRecordPage<T extends { process: ProcessView }>(opts: {
   invalidate?: QueryKey[];
   /** Values the dialog starts with (e.g. the requested suppression method). */
   initial?: (record: T) => Record<string, unknown>;
+  /** Warnings the dialog shows before the person confirms a step (the record's own checks, e.g. CAL-4). */
+  warnings?: (record: T, action: AllowedAction) => string[];
 }) {
   const qc = useQueryClient();
   const t = useT();
@@ -213,6 +215,7 @@ export function useRecordPage<T extends { process: ProcessView }>(opts: {
       onDone={(label) => done(t('wb.done', { action: label }))}
       onStale={onStale}
       initial={opts.initial?.(rec.data)}
+      warnings={action ? opts.warnings?.(rec.data, action) : undefined}
     />
   ) : null;
   return { rec, record: rec.data, action, setAction, flash, setFlash, done, refresh, onStale, dialog };

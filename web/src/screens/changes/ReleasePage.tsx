@@ -6,11 +6,12 @@ import { ApiError } from '../../api';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Field } from '../../components/Field';
 import { PageLoader } from '../../components/PageLoader';
-import { useDateTime, useLang } from '../../i18n';
-import { bi, Flash, ProcessSection, Section, useRecordPage } from '../../workbench';
-import { StateBadge } from '../incidents/common';
+import { useDateTime } from '../../i18n';
+import { hasPermission, useUser } from '../../session';
+import { Flash, ProcessSection, Section, useRecordPage } from '../../workbench';
+import { StateBadge, TimelineAndMails } from '../incidents/common';
 import { ReleasePlanForm } from './ReleasePlanForm';
-import { actOnRelease, evidenceHref, getRelease, printHref, type ReleaseDetail, uploadEvidence, useRT } from './releasesApi';
+import { actOnRelease, evidenceHref, getRelease, printHref, type ReleaseDetail, type RKey, uploadEvidence, useRT } from './releasesApi';
 
 /** /changes/releases/:id (the inbox's link): finds the release's change and goes to its page. */
 export function ReleaseRedirect() {
@@ -34,7 +35,7 @@ export function ReleaseNew() {
   );
 }
 
-function Evidence({ data, onDone }: { data: ReleaseDetail; onDone: () => Promise<void> }) {
+function Evidence({ data, onDone, canManage }: { data: ReleaseDetail; onDone: () => Promise<void>; canManage: boolean }) {
   const t = useRT();
   const fmt = useDateTime();
   const [file, setFile] = useState<File | null>(null);
@@ -61,7 +62,7 @@ function Evidence({ data, onDone }: { data: ReleaseDetail; onDone: () => Promise
         <Table>
           <Table.Tbody>
             {data.evidence.map((e) => (
-              <Table.Tr key={e.id}>
+              <Table.Tr key={e.id} data-testid="release-evidence-row">
                 <Table.Td><Anchor href={evidenceHref(data.release.id, e.id)}>{e.fileName}</Anchor></Table.Td>
                 <Table.Td>{e.note}</Table.Td>
                 <Table.Td>{e.uploadedByLabel}</Table.Td>
@@ -71,10 +72,10 @@ function Evidence({ data, onDone }: { data: ReleaseDetail; onDone: () => Promise
           </Table.Tbody>
         </Table>
       )}
-      {data.release.state !== 'cancelled' && (
+      {canManage && data.release.state !== 'cancelled' && (
         <Group align="flex-end" mt="sm">
-          <FileInput label={t('rel.evidence.upload')} value={file} onChange={setFile} error={err?.fields.file ?? (err && !err.fields.file ? err.message : undefined)} w={320} />
-          <TextInput label="備考" value={note} onChange={(e) => setNote(e.currentTarget.value)} />
+          <FileInput label={t('rel.evidence.upload')} value={file} onChange={setFile} error={err?.fields.file ?? (err && !err.fields.file ? err.message : undefined)} w={320} data-testid="release-evidence-file" />
+          <TextInput label={t('rel.evidence.note')} value={note} onChange={(e) => setNote(e.currentTarget.value)} data-testid="release-evidence-note" />
           <Button disabled={!file} loading={up.isPending} onClick={() => up.mutate()} data-testid="release-evidence-upload">{t('rel.evidence.upload')}</Button>
         </Group>
       )}
@@ -90,13 +91,16 @@ function Evidence({ data, onDone }: { data: ReleaseDetail; onDone: () => Promise
 export function ReleasePage() {
   const { rid = '' } = useParams();
   const t = useRT();
-  const { lang } = useLang();
   const fmt = useDateTime();
   const [editing, setEditing] = useState(false);
+  const canManage = hasPermission(useUser(), 'change.manage');
   const page = useRecordPage<ReleaseDetail>({
     queryKey: ['release', rid],
     load: (signal) => getRelease(rid, signal),
     act: (action, body) => actOnRelease(rid, action, body),
+    invalidate: [['changes']],
+    // CAL-4: the supervisor reads the month's off-hours count before confirming the approval.
+    warnings: (d, a) => (a.action === 'approve_plan' && d.offHours.warning ? [d.offHours.warning] : []),
   });
   if (page.rec.error) return <ErrorAlert error={page.rec.error} />;
   const d = page.record;
@@ -117,23 +121,25 @@ export function ReleasePage() {
     [t('rel.risks'), r.risks.map((x) => `${x.risk} → ${x.mitigation}`).join('\n') || '—'],
     [t('rel.contacts'), r.contacts ?? '—'],
     [t('rel.rollbackProcedure'), r.rollbackProcedure ?? '—'],
-    [t('rel.suppression'), d.suppression ? `${r.suppressionMethod === 'stop' ? t('rel.stop') : t('rel.watch')}（${d.suppression.state}）` : r.suppressionMethod === 'stop' ? t('rel.stop') : t('rel.watch')],
+    [t('rel.suppression'), `${r.suppressionMethod === 'stop' ? t('rel.stop') : t('rel.watch')}${d.suppression ? `（${t(`rel.sup.${d.suppression.state}` as RKey)}）` : ''}`],
     [t('rel.approvalDeadline'), fmt(d.approvalDeadline)],
   ];
   const done: [string, string][] = [
     [t('rel.actual'), r.actualStart ? `${fmt(r.actualStart)} ～ ${fmt(r.actualEnd)}` : '—'],
-    [t('rel.result'), r.result ?? '—'],
+    [t('rel.result'), r.result ? t(`rel.result.${r.result}` as RKey) : '—'],
     [t('rel.anomaly'), r.anomalyReport ?? '—'],
     [t('rel.investigation'), r.investigation ?? '—'],
     [t('rel.rollbackReason'), r.rollbackReason ?? '—'],
     [t('rel.completionNote'), r.completionNote ?? '—'],
   ];
   return (
-    <Stack data-testid="release-page">
+    <Stack data-testid="release-page" data-state={r.state}>
       <Group justify="space-between">
         <Stack gap={0}>
           <Anchor component={Link} to={`/changes/${d.change.id}`} size="sm">{t('rel.change')} {d.change.receiptNo} {d.change.title}</Anchor>
-          <Title order={3}>{t('rel.title')} {r.releaseNo}</Title>
+          <Title order={3}>
+            {t('rel.title')} <span data-testid="release-no">{r.releaseNo}</span>
+          </Title>
         </Stack>
         <Group>
           <StateBadge state={r.state} label={r.stateLabel} />
@@ -148,26 +154,26 @@ export function ReleasePage() {
       <ProcessSection view={d.process} onPick={page.setAction} testId="release-process">
         <Text size="xs" c="dimmed">{t('rel.cal4.count', { month: d.offHours.month, count: d.offHours.count, cap: d.offHours.cap })}</Text>
       </ProcessSection>
-      <Section title={t('rel.plan')} testId="release-plan" action={r.state === 'planning' ? <Button size="xs" variant="light" onClick={() => setEditing(true)}>{t('rel.edit')}</Button> : undefined}>
-        <SimpleGrid cols={2}>
+      <Section title={t('rel.plan')} testId="release-plan" action={canManage && r.state === 'planning' ? <Button size="xs" variant="light" onClick={() => setEditing(true)} data-testid="release-edit">{t('rel.edit')}</Button> : undefined}>
+        <SimpleGrid cols={{ base: 1, sm: 2 }}>
           {rows.map(([k, v]) => (
-            <Field key={k} label={k}><Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>{v}</Text></Field>
+            <Field key={k} label={k}><Text size="sm" style={{ whiteSpace: 'pre-wrap' }} data-testid="release-field" data-label={k}>{v}</Text></Field>
           ))}
         </SimpleGrid>
       </Section>
       <Section title={t('rel.completion')} testId="release-completion">
-        <SimpleGrid cols={2}>
+        <SimpleGrid cols={{ base: 1, sm: 2 }}>
           {done.map(([k, v]) => (
-            <Field key={k} label={k}><Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>{v}</Text></Field>
+            <Field key={k} label={k}><Text size="sm" style={{ whiteSpace: 'pre-wrap' }} data-testid="release-field" data-label={k}>{v}</Text></Field>
           ))}
         </SimpleGrid>
       </Section>
-      <Evidence data={d} onDone={page.refresh} />
+      <Evidence data={d} onDone={page.refresh} canManage={canManage} />
+      <TimelineAndMails testIdPrefix="release" entries={d.process.history} mails={d.mails} />
       {page.dialog}
       <Modal opened={editing} onClose={() => setEditing(false)} title={t('rel.edit')} size="xl">
         <ReleasePlanForm changeId={d.change.id} release={r} onSaved={async () => { setEditing(false); await page.refresh(); }} />
       </Modal>
-      <Text size="xs" c="dimmed">{bi(lang, r.stateLabel)}</Text>
     </Stack>
   );
 }
@@ -175,7 +181,8 @@ export function ReleasePage() {
 /** The change page's button to a new release plan, for a change being implemented (実施する decided). */
 export function NewReleaseLink({ changeId, state }: { changeId: string; state: string }) {
   const t = useRT();
-  if (state !== 'implementing') return null;
+  const user = useUser();
+  if (state !== 'implementing' || !hasPermission(user, 'change.manage')) return null;
   return (
     <Button component={Link} to={`/changes/${changeId}/releases/new`} size="xs" variant="light" data-testid="release-new">
       {t('rel.new')}

@@ -75,64 +75,64 @@ export function ReleasePlanForm({ changeId, release, onSaved }: { changeId: stri
 
   return (
     <Stack gap="sm" data-testid="release-plan-form">
-      {err && !Object.keys(err.fields).length && <Alert color="red">{err.message}</Alert>}
+      {err && <Alert color="red" data-testid="plan-error">{err.message}</Alert>}
       <SegmentedControl value={proven ? 'p' : 'u'} onChange={(v) => setProven(v === 'p')} data={[{ value: 'p', label: t('rel.proven') }, { value: 'u', label: t('rel.unproven') }]} />
       <Group grow>
-        <TextInput type="datetime-local" label={t('rel.plannedStart')} value={start} onChange={(e) => setStart(e.currentTarget.value)} error={fe('plannedStart')} required />
-        <TextInput type="datetime-local" label={t('rel.plannedEnd')} value={end} onChange={(e) => setEnd(e.currentTarget.value)} error={fe('plannedEnd')} required />
+        <TextInput type="datetime-local" label={t('rel.plannedStart')} data-testid="plan-plannedStart" value={start} onChange={(e) => setStart(e.currentTarget.value)} error={fe('plannedStart')} required />
+        <TextInput type="datetime-local" label={t('rel.plannedEnd')} data-testid="plan-plannedEnd" value={end} onChange={(e) => setEnd(e.currentTarget.value)} error={fe('plannedEnd')} required />
       </Group>
-      <Switch label={t('rel.emergency')} checked={emergency} onChange={(e) => setEmergency(e.currentTarget.checked)} />
-      {emergency && <Textarea label={t('rel.emergencyReason')} value={emergencyReason} onChange={(e) => setEmergencyReason(e.currentTarget.value)} error={fe('emergencyReason')} />}
-      <Textarea label={t('rel.workContent')} value={workContent} onChange={(e) => setWorkContent(e.currentTarget.value)} error={fe('workContent')} required />
-      <Textarea label={t('rel.businessImpact')} value={businessImpact} onChange={(e) => setBusinessImpact(e.currentTarget.value)} error={fe('businessImpact')} required />
-      <TextInput label={t('rel.workerLabel')} value={workerLabel} onChange={(e) => setWorkerLabel(e.currentTarget.value)} error={fe('workerLabel')} />
+      <Switch label={t('rel.emergency')} data-testid="plan-emergency" checked={emergency} onChange={(e) => setEmergency(e.currentTarget.checked)} />
+      {emergency && <Textarea label={t('rel.emergencyReason')} data-testid="plan-emergencyReason" value={emergencyReason} onChange={(e) => setEmergencyReason(e.currentTarget.value)} error={fe('emergencyReason')} />}
+      <Textarea label={t('rel.workContent')} data-testid="plan-workContent" value={workContent} onChange={(e) => setWorkContent(e.currentTarget.value)} error={fe('workContent')} required />
+      <Textarea label={t('rel.businessImpact')} data-testid="plan-businessImpact" value={businessImpact} onChange={(e) => setBusinessImpact(e.currentTarget.value)} error={fe('businessImpact')} required />
+      <TextInput label={t('rel.workerLabel')} data-testid="plan-workerLabel" value={workerLabel} onChange={(e) => setWorkerLabel(e.currentTarget.value)} error={fe('workerLabel')} />
       <Text fw={600} size="sm">{t('rel.timeline')}</Text>
       <Table>
         <Table.Tbody>
           {timeline.map((r, i) => (
             <Table.Tr key={i}>
-              <Table.Td w={120}><TextInput placeholder="20:00" aria-label={t('rel.at')} value={r.at} onChange={(e) => { const v = e.currentTarget.value; setTimeline((x) => x.map((y, j) => (j === i ? { ...y, at: v } : y))); }} /></Table.Td>
-              <Table.Td><TextInput aria-label={t('rel.task')} value={r.task} onChange={(e) => { const v = e.currentTarget.value; setTimeline((x) => x.map((y, j) => (j === i ? { ...y, task: v } : y))); }} /></Table.Td>
+              <Table.Td w={120}><TextInput placeholder="20:00" aria-label={t('rel.at')} data-testid={`plan-timeline-at-${i}`} value={r.at} onChange={(e) => { const v = e.currentTarget.value; setTimeline((x) => x.map((y, j) => (j === i ? { ...y, at: v } : y))); }} /></Table.Td>
+              <Table.Td><TextInput aria-label={t('rel.task')} data-testid={`plan-timeline-task-${i}`} value={r.task} onChange={(e) => { const v = e.currentTarget.value; setTimeline((x) => x.map((y, j) => (j === i ? { ...y, task: v } : y))); }} /></Table.Td>
               <Table.Td w={40}><ActionIcon variant="subtle" aria-label="×" onClick={() => setTimeline((x) => x.filter((_, j) => j !== i))}>×</ActionIcon></Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
       </Table>
       {fe('timeline') && <Text c="red" size="xs">{fe('timeline')}</Text>}
-      <Button variant="subtle" size="xs" onClick={() => setTimeline((x) => [...x, { at: '', task: '' }])}>{t('rel.addRow')}</Button>
-      <TextInput label={t('rel.backupTime')} value={backupTime} onChange={(e) => setBackupTime(e.currentTarget.value)} error={fe('backupTime')} />
-      <Textarea label={t('rel.rollbackCriteria')} value={rollbackCriteria} onChange={(e) => setRollbackCriteria(e.currentTarget.value)} error={fe('rollbackCriteria')} />
-      <TextInput type="datetime-local" label={t('rel.rollbackDecisionAt')} value={decision} onChange={(e) => setDecision(e.currentTarget.value)} error={fe('rollbackDecisionAt')} />
-      <Textarea label={t('rel.rollbackProcedure')} value={rollbackProcedure} onChange={(e) => setRollbackProcedure(e.currentTarget.value)} error={fe('rollbackProcedure')} minRows={3} />
+      <Button variant="subtle" size="xs" onClick={() => setTimeline((x) => [...x, { at: '', task: '' }])} data-testid="plan-timeline-add">{t('rel.addRow')}</Button>
+      <TextInput label={t('rel.backupTime')} data-testid="plan-backupTime" value={backupTime} onChange={(e) => setBackupTime(e.currentTarget.value)} error={fe('backupTime')} />
+      <Textarea label={t('rel.rollbackCriteria')} data-testid="plan-rollbackCriteria" value={rollbackCriteria} onChange={(e) => setRollbackCriteria(e.currentTarget.value)} error={fe('rollbackCriteria')} />
+      <TextInput type="datetime-local" label={t('rel.rollbackDecisionAt')} data-testid="plan-rollbackDecisionAt" value={decision} onChange={(e) => setDecision(e.currentTarget.value)} error={fe('rollbackDecisionAt')} />
+      <Textarea label={t('rel.rollbackProcedure')} data-testid="plan-rollbackProcedure" value={rollbackProcedure} onChange={(e) => setRollbackProcedure(e.currentTarget.value)} error={fe('rollbackProcedure')} minRows={3} />
       <Text fw={600} size="sm">{t('rel.staffing')}</Text>
       <Table>
         <Table.Tbody>
           {staffing.map((r, i) => (
             <Table.Tr key={i}>
-              <Table.Td><TextInput aria-label={t('rel.name')} placeholder={t('rel.name')} value={r.name} onChange={(e) => { const v = e.currentTarget.value; setStaffing((x) => x.map((y, j) => (j === i ? { ...y, name: v } : y))); }} /></Table.Td>
-              <Table.Td><TextInput aria-label={t('rel.role')} placeholder={t('rel.role')} value={r.role} onChange={(e) => { const v = e.currentTarget.value; setStaffing((x) => x.map((y, j) => (j === i ? { ...y, role: v } : y))); }} /></Table.Td>
-              <Table.Td><Checkbox label={t('rel.nextBusinessDay')} checked={r.nextBusinessDay} onChange={(e) => { const v = e.currentTarget.checked; setStaffing((x) => x.map((y, j) => (j === i ? { ...y, nextBusinessDay: v } : y))); }} /></Table.Td>
+              <Table.Td><TextInput aria-label={t('rel.name')} data-testid={`plan-staff-name-${i}`} placeholder={t('rel.name')} value={r.name} onChange={(e) => { const v = e.currentTarget.value; setStaffing((x) => x.map((y, j) => (j === i ? { ...y, name: v } : y))); }} /></Table.Td>
+              <Table.Td><TextInput aria-label={t('rel.role')} data-testid={`plan-staff-role-${i}`} placeholder={t('rel.role')} value={r.role} onChange={(e) => { const v = e.currentTarget.value; setStaffing((x) => x.map((y, j) => (j === i ? { ...y, role: v } : y))); }} /></Table.Td>
+              <Table.Td><Checkbox label={t('rel.nextBusinessDay')} data-testid={`plan-staff-next-${i}`} checked={r.nextBusinessDay} onChange={(e) => { const v = e.currentTarget.checked; setStaffing((x) => x.map((y, j) => (j === i ? { ...y, nextBusinessDay: v } : y))); }} /></Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
       </Table>
       {fe('staffing') && <Text c="red" size="xs">{fe('staffing')}</Text>}
-      <Button variant="subtle" size="xs" onClick={() => setStaffing((x) => [...x, { name: '', role: '', nextBusinessDay: false }])}>{t('rel.addRow')}</Button>
-      <Textarea label={t('rel.impactScope')} value={impactScope} onChange={(e) => setImpactScope(e.currentTarget.value)} error={fe('impactScope')} />
+      <Button variant="subtle" size="xs" onClick={() => setStaffing((x) => [...x, { name: '', role: '', nextBusinessDay: false }])} data-testid="plan-staff-add">{t('rel.addRow')}</Button>
+      <Textarea label={t('rel.impactScope')} data-testid="plan-impactScope" value={impactScope} onChange={(e) => setImpactScope(e.currentTarget.value)} error={fe('impactScope')} />
       <Text fw={600} size="sm">{t('rel.risks')}</Text>
       <Table>
         <Table.Tbody>
           {risks.map((r, i) => (
             <Table.Tr key={i}>
-              <Table.Td><TextInput aria-label={t('rel.risk')} placeholder={t('rel.risk')} value={r.risk} onChange={(e) => { const v = e.currentTarget.value; setRisks((x) => x.map((y, j) => (j === i ? { ...y, risk: v } : y))); }} /></Table.Td>
-              <Table.Td><TextInput aria-label={t('rel.mitigation')} placeholder={t('rel.mitigation')} value={r.mitigation} onChange={(e) => { const v = e.currentTarget.value; setRisks((x) => x.map((y, j) => (j === i ? { ...y, mitigation: v } : y))); }} /></Table.Td>
+              <Table.Td><TextInput aria-label={t('rel.risk')} data-testid={`plan-risk-${i}`} placeholder={t('rel.risk')} value={r.risk} onChange={(e) => { const v = e.currentTarget.value; setRisks((x) => x.map((y, j) => (j === i ? { ...y, risk: v } : y))); }} /></Table.Td>
+              <Table.Td><TextInput aria-label={t('rel.mitigation')} data-testid={`plan-mitigation-${i}`} placeholder={t('rel.mitigation')} value={r.mitigation} onChange={(e) => { const v = e.currentTarget.value; setRisks((x) => x.map((y, j) => (j === i ? { ...y, mitigation: v } : y))); }} /></Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
       </Table>
       {fe('risks') && <Text c="red" size="xs">{fe('risks')}</Text>}
-      <Button variant="subtle" size="xs" onClick={() => setRisks((x) => [...x, { risk: '', mitigation: '' }])}>{t('rel.addRow')}</Button>
-      <Textarea label={t('rel.contacts')} value={contacts} onChange={(e) => setContacts(e.currentTarget.value)} error={fe('contacts')} />
+      <Button variant="subtle" size="xs" onClick={() => setRisks((x) => [...x, { risk: '', mitigation: '' }])} data-testid="plan-risk-add">{t('rel.addRow')}</Button>
+      <Textarea label={t('rel.contacts')} data-testid="plan-contacts" value={contacts} onChange={(e) => setContacts(e.currentTarget.value)} error={fe('contacts')} />
       <SegmentedControl value={method} onChange={(v) => setMethod(v as 'watch' | 'stop')} data={[{ value: 'watch', label: `${t('rel.suppression')}：${t('rel.watch')}` }, { value: 'stop', label: t('rel.stop') }]} />
       <Group justify="flex-end">
         <Button onClick={() => save.mutate()} loading={save.isPending} data-testid="release-plan-save">{t('rel.save')}</Button>
