@@ -97,7 +97,7 @@ export function DocumentLedger() {
                   ),
                 },
                 { key: 'kind', header: t('doc.kind'), sortKey: 'kind', td: nowrap, render: (d) => t(`doc.kind.${d.kind}`) },
-                { key: 'name', header: t('doc.name'), sortKey: 'name', ellipsis: 'grow', title: (d) => d.name, render: (d) => d.name },
+                { key: 'name', header: t('doc.name'), sortKey: 'name', td: { style: { minWidth: 240 } }, render: (d) => d.name },
                 { key: 'location', header: t('doc.location'), ellipsis: 200, title: (d) => d.location, render: (d) => d.location, defaultHidden: true },
                 { key: 'retention', header: t('doc.retention'), sortKey: 'retention', td: nowrap, render: (d) => t(`doc.ret.${d.retention}`) },
                 { key: 'authorRole', header: t('doc.authorRole'), td: nowrap, render: (d) => d.authorRoleLabel },
@@ -105,7 +105,8 @@ export function DocumentLedger() {
                 { key: 'approverRole', header: t('doc.approverRole'), td: nowrap, render: (d) => d.approverRoleLabel },
                 {
                   key: 'affectsOwners',
-                  header: t('doc.affectsOwners'),
+                  header: t('doc.affectsOwners.short'),
+                  label: t('doc.affectsOwners'),
                   td: nowrap,
                   render: (d) =>
                     d.affectsOwners ? (
@@ -133,7 +134,7 @@ export function DocumentLedger() {
                     ),
                 },
                 { key: 'revisedAt', header: t('doc.revisedAt'), td: nowrap, render: (d) => (d.revisedAt ? fmt(d.revisedAt) : '—') },
-                { key: 'reason', header: t('doc.reason'), ellipsis: 220, title: (d) => d.revisionReason, render: (d) => d.revisionReason ?? '—' },
+                { key: 'reason', header: t('doc.reason'), ellipsis: 220, title: (d) => d.revisionReason, render: (d) => d.revisionReason ?? '—', defaultHidden: true },
                 { key: 'revisedBy', header: t('doc.revisedBy'), ellipsis: 160, render: (d) => d.revisedBy ?? '—', defaultHidden: true },
                 { key: 'approvedBy', header: t('doc.approvedBy'), ellipsis: 160, render: (d) => d.approvedBy ?? '—', defaultHidden: true },
               ]}

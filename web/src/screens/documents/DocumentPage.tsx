@@ -45,14 +45,16 @@ function Revisions({ d, t }: { d: DocumentDetail; t: DT }) {
                         {t('doc.revNo', { n: r.revisionNo })}
                       </Anchor>
                       {r.id === d.currentRevisionId && (
-                        <Badge size="sm" color="green" tt="none" data-testid="revision-current">
+                        <Badge size="sm" color="green" tt="none" style={{ minWidth: 'max-content' }} data-testid="revision-current">
                           {t('doc.current')}
                         </Badge>
                       )}
                     </Group>
                   </Table.Td>
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                    <StateBadge state={r.state} label={r.stateLabel} />
+                    <div style={{ width: 'max-content' }}>
+                      <StateBadge state={r.state} label={r.stateLabel} />
+                    </div>
                   </Table.Td>
                   <Table.Td style={{ maxWidth: 280 }}>
                     <Text size="sm" lineClamp={2} title={r.reason}>

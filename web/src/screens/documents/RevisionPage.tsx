@@ -100,7 +100,7 @@ export function RevisionPage() {
       <Grid gap="md">
         <Grid.Col span={{ base: 12, lg: 7 }}>
           <Stack gap="md">
-            <Section title={t('doc.detail')} testId="revision-details">
+            <Section title={t('doc.rev.detail')} testId="revision-details">
               <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="xs">
                 <Field label={t('doc.reason')} wide testId="revision-reason-text">
                   {r.reason}
