@@ -6,6 +6,7 @@ import type { Db } from '../db/connection.ts';
 import { type Actor, actorsByLogin } from '../iam/index.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { submissionDeadline } from '../monitoring/index.ts';
+import { incidentCis, incidentProblems } from '../incidents/schema.ts';
 import { createProblemService, problems } from '../problems/index.ts';
 import { DEFAULT_APPROVAL_LEAD_BUSINESS_DAYS } from './release-chain.ts';
 import type { ReleasePlanInput } from './release-inputs.ts';
@@ -201,7 +202,18 @@ export async function loadDemoChanges(db: Db, clock: Clock, opts: { calendar?: B
 
   // ---- 受付・登録, in time order (the CHG numbers follow the registration dates)
   const [problem] = await db.select().from(problems).where(eq(problems.title, 'メモリ枯渇の根本原因調査'));
-  const fixHost = hosts[1]!;
+  // The permanent fix goes to the host of the VM whose memory ran out (the problem's incident).
+  const [fixVmHost] = problem
+    ? await db
+        .select({ id: cmdbHosts.id, name: cmdbHosts.name })
+        .from(incidentProblems)
+        .innerJoin(incidentCis, and(eq(incidentCis.incidentId, incidentProblems.incidentId), eq(incidentCis.ciType, 'vm')))
+        .innerJoin(cmdbVms, eq(cmdbVms.id, incidentCis.ciId))
+        .innerJoin(cmdbHosts, eq(cmdbHosts.id, cmdbVms.hostId))
+        .where(eq(incidentProblems.problemId, problem.id))
+        .limit(1)
+    : [];
+  const fixHost = fixVmHost ?? hosts[1]!;
   const emHost = [...hosts].reverse().find((h) => !ownerHosts.has(h.id) && h.id !== fixHost.id);
   const [slSystem] = await db
     .select({ id: cmdbSystems.id, name: cmdbSystems.name })
@@ -210,6 +222,8 @@ export async function loadDemoChanges(db: Db, clock: Clock, opts: { calendar?: B
     .orderBy(asc(cmdbSystems.name))
     .limit(1);
   const tenAm = (day: number, minus: number) => jstInstant(day - minus, 10 * HOUR).getTime();
+  /** 納期: 17:00 JST `d` days from `day` (today by default). */
+  const due = (d: number, day = today) => jstInstant(day + d, 17 * HOUR).toISOString();
   const fixStudied = problem?.state === 'investigating' ? now - 3 * DAY - 12 * HOUR : null;
   const half = hosts.slice(0, Math.ceil(hosts.length / 2));
   const rest = hosts.slice(half.length);
@@ -217,19 +231,19 @@ export async function loadDemoChanges(db: Db, clock: Clock, opts: { calendar?: B
     { key: 'pm', at: tenAm(p2, 14), input: { title: 'ESXi セキュリティパッチの適用（全ホスト）', description: 'VMware のセキュリティアドバイザリに対応するため、全 ESXi ホストにパッチを適用する（予防保守）。', source: 'preventive_maintenance', pmPatch: 'ESXi 8.0 Update 3c（VMSA 対応）', targets: hosts.map(hostT) } },
     { key: 'storage', at: tenAm(p1, 15) + HOUR, input: { title: `${storage.name} のファームウェア更新`, description: 'ストレージベンダーの推奨に基づき、コントローラのファームウェアを更新する。', source: 'direct', targets: [{ ciType: 'storage', ciId: storage.id }] } },
     { key: 'switch', at: tenAm(p2, 16) + 4 * HOUR, input: { title: `${sw.name} のファームウェア更新`, description: 'ネットワーク機器の脆弱性対応として、スイッチのファームウェアを更新する。', source: 'direct', targets: [{ ciType: 'network', ciId: sw.id }] } },
-    { key: 'volume', at: now - 10 * DAY, input: { title: `${storage.name} のボリューム追加`, description: '仮想マシンの増加に備え、データストア用ボリュームを追加する。', source: 'direct', targets: [{ ciType: 'storage', ciId: storage.id }] } },
-    { key: 'vcenter', at: now - 9 * DAY, input: { title: `vCenter Server（${vc.name}）のアップデート`, description: 'vCenter Server を最新のアップデート（8.0 Update 3d）に更新する。', source: 'direct', targets: [{ ciType: 'monitoring_server', ciId: vc.id }] } },
-    { key: 'backup', at: now - 8 * DAY, input: { title: `${bk.name} の OS 更新`, description: 'バックアップサーバの OS 累積更新プログラムを適用する。', source: 'direct', targets: [{ ciType: 'monitoring_server', ciId: bk.id }] } },
-    { key: 'line', at: now - 6 * DAY, input: { title: 'DR サイト間回線の帯域変更', description: 'レプリケーション量の増加に備え、サイト間回線の帯域を変更する。', source: 'direct', targets: [{ ciType: 'network', ciId: (net.find((n) => n.kind === 'router') ?? sw).id }] } },
-    { key: 'zabbix', at: now - 4 * DAY, input: { title: `${mon.name} の Zabbix バージョンアップ`, description: '監視サーバの Zabbix をサポート期間内のバージョンへ更新する。', source: 'direct', targets: [{ ciType: 'monitoring_server', ciId: mon.id }] } },
-    { key: 'scale', at: now - 2 * DAY, input: { title: 'ESXi ホストの追加（本番クラスタのスケールアウト）', description: 'CPU 使用率の増加に備え、本番クラスタに ESXi ホストを 1 台追加する。', source: 'direct', targets: [hostT(hosts[0]!)] } },
+    { key: 'volume', at: tenAm(today, 10), input: { title: `${storage.name} のボリューム追加`, description: '仮想マシンの増加に備え、データストア用ボリュームを追加する。', source: 'direct', targets: [{ ciType: 'storage', ciId: storage.id }] } },
+    { key: 'vcenter', at: tenAm(today, 9), input: { title: `vCenter Server（${vc.name}）のアップデート`, description: 'vCenter Server を最新のアップデート（8.0 Update 3d）に更新する。', source: 'direct', targets: [{ ciType: 'monitoring_server', ciId: vc.id }] } },
+    { key: 'backup', at: tenAm(today, 8), input: { title: `${bk.name} の OS 更新`, description: 'バックアップサーバの OS 累積更新プログラムを適用する。', source: 'direct', targets: [{ ciType: 'monitoring_server', ciId: bk.id }] } },
+    { key: 'line', at: tenAm(today, 6), input: { title: 'DR サイト間回線の帯域変更', description: 'レプリケーション量の増加に備え、サイト間回線の帯域を変更する。', source: 'direct', targets: [{ ciType: 'network', ciId: (net.find((n) => n.kind === 'router') ?? sw).id }] } },
+    { key: 'zabbix', at: tenAm(today, 4), input: { title: `${mon.name} の Zabbix バージョンアップ`, description: '監視サーバの Zabbix をサポート期間内のバージョンへ更新する。', source: 'direct', targets: [{ ciType: 'monitoring_server', ciId: mon.id }] } },
+    { key: 'scale', at: tenAm(today, 2), input: { title: 'ESXi ホストの追加（本番クラスタのスケールアウト）', description: 'CPU 使用率の増加に備え、本番クラスタに ESXi ホストを 1 台追加する。', source: 'direct', targets: [hostT(hosts[0]!)] } },
     { key: 'firewall', at: now - 3 * HOUR, input: { title: `${fw.name} の通信許可ルール追加`, description: '新システムの外部連携のため、ファイアウォールに通信許可ルールを追加する。', source: 'direct', targets: [{ ciType: 'network', ciId: fw.id }] } },
   ];
   if (fixStudied !== null && problem) {
     regs.push({ key: 'fix', at: fixStudied + 4 * HOUR, input: { title: `${fixHost.name} のメモリ増設（問題管理の恒久対処）`, description: 'メモリ枯渇の根本原因への恒久対処として、ESXi ホストのメモリを増設し、仮想マシンのメモリ割当てを見直す。', source: 'problem_fix', problemId: problem.id, targets: [hostT(fixHost)] } });
   }
   if (slSystem) {
-    regs.push({ key: 'sl', at: now - 12 * DAY, input: { title: `${slSystem.name} のシステムサービスレベル変更（B → A）`, description: 'システム所管からの依頼により、24 時間運用の対象とするためサービスレベルを A に変更する。', source: 'service_level_change', slSystemId: slSystem.id, slToLevel: 'A', slStartsAt: window(future, 9, 10).start.toISOString() } });
+    regs.push({ key: 'sl', at: tenAm(today, 12), input: { title: `${slSystem.name} のシステムサービスレベル変更（B → A）`, description: 'システム所管からの依頼により、24 時間運用の対象とするためサービスレベルを A に変更する。', source: 'service_level_change', slSystemId: slSystem.id, slToLevel: 'A', slStartsAt: window(future, 9, 10).start.toISOString() } });
   }
   if (emHost) {
     regs.push({ key: 'emergency', at: now - 5 * HOUR, input: { title: `${emHost.name} のメモリモジュール交換（緊急）`, description: 'ハードウェア監視で訂正可能メモリエラーが増加。故障に至る前にメモリモジュールを交換する。', source: 'direct', targets: [hostT(emHost)] } });
@@ -266,7 +280,7 @@ export async function loadDemoChanges(db: Db, clock: Clock, opts: { calendar?: B
   // 1. The demo problem's permanent fix: an emergency release two days ago (a High problem does not
   //    wait for the maintenance day), closed — the problem closing with it.
   if (C.fix) {
-    await from('fix', toImplementing(new Date(now - DAY).toISOString(), wide));
+    await from('fix', toImplementing(due(0), wide));
     const w = window(today - 2, 19, 22);
     const p = plan(w, { work: `${fixHost.name} のメモリ増設（ホストを停止して増設）`, impact: `作業中は ${fixHost.name} 上の仮想マシンを他ホストへ移動（vMotion）。業務影響なし見込み`, scope: `${fixHost.name} と同ホスト上の仮想マシン`, extra: { emergency: true, emergencyReason: '優先度『高』の問題の再発防止のため、次のメンテナンス日を待たずに実施する' } });
     const r = await approvedRelease(C.fix.id, p, w.start.getTime() - 12 * HOUR);
@@ -298,7 +312,7 @@ export async function loadDemoChanges(db: Db, clock: Clock, opts: { calendar?: B
   await approvedRelease(C.pm!.id, p2nd, Math.min(now - 2 * HOUR, w2.start.getTime() - 7 * DAY));
 
   // 3. A storage firmware update: 異常発生 → 調査 → 切戻し指示 → 切戻し完了; completion reported.
-  await from('storage', toImplementing(window(p1, 9, 12).end.toISOString()));
+  await from('storage', toImplementing(due(5, p1)));
   const w3 = window(p1, 9, 12);
   const stR = await approvedRelease(C.storage!.id, plan(w3, { work: `${storage.name} のコントローラファームウェア更新`, impact: '作業中はストレージの冗長性が一時的に低下（業務停止なし見込み）', scope: `${storage.name} を利用する全仮想マシン` }));
   at(w3.start.getTime());
@@ -315,7 +329,7 @@ export async function loadDemoChanges(db: Db, clock: Clock, opts: { calendar?: B
   await close('storage', [[op, 'report_completion', { completionReport: '異常発生のため切戻しを実施。HBA ドライバ更新後に改めて計画する。' }]]);
 
   // 4. A core switch firmware update, done; the completion report checked, awaiting the supervisor's close.
-  await from('switch', toImplementing(window(p2, 13, 17).end.toISOString()));
+  await from('switch', toImplementing(due(5, p2)));
   const w4 = window(p2, 13, 16);
   const swR = await approvedRelease(C.switch!.id, plan(w4, { work: `${sw.name} のファームウェア更新（冗長構成を片系ずつ）`, impact: '片系ずつ更新のため通信断なし見込み', scope: `${sw.name} 配下のネットワーク` }));
   await run(swR, w4.start, w4.end, '両系の更新と通信の正常性を確認した');
@@ -337,7 +351,7 @@ export async function loadDemoChanges(db: Db, clock: Clock, opts: { calendar?: B
 
   // 6. An emergency host repair under way now: its suppression is active (the board shows 抑止中).
   if (C.emergency && emHost) {
-    await from('emergency', toImplementing(new Date(now + 3 * HOUR).toISOString(), { ...low, financialOrReputation: true }), 20);
+    await from('emergency', toImplementing(due(1), { ...low, financialOrReputation: true }), 20);
     const w = { start: new Date(now - 30 * MIN), end: new Date(now + 150 * MIN) };
     const p = plan(w, { work: `${emHost.name} のメモリモジュール交換（保守ベンダー立会い）`, impact: '仮想マシンを他ホストへ移動してから作業。業務影響なし見込み', scope: `${emHost.name} と同ホスト上の仮想マシン`, extra: { emergency: true, emergencyReason: 'メモリ故障による仮想マシン停止を防ぐため、メンテナンス日を待たずに実施する' } });
     const r = await approvedRelease(C.emergency.id, p, now - HOUR);
@@ -346,12 +360,12 @@ export async function loadDemoChanges(db: Db, clock: Clock, opts: { calendar?: B
   }
 
   // 7. Changes earlier in the chart, and the two ways out without a release.
-  await from('firewall', [[mgr, 'report_priority', { criteria: low, dueAt: new Date(now + 20 * DAY).toISOString(), comment: '次々回のメンテナンス日で実施予定' }]], 30);
-  await from('vcenter', [...toImplementing(new Date(now + 30 * DAY).toISOString()).slice(0, 4), [sup, 're_examine', { reason: 'ESXi パッチ適用の完了後に実施する順序で計画を見直すこと' }]], 180);
-  await from('scale', toImplementing(new Date(now + 45 * DAY).toISOString()).slice(0, 3), 120);
-  await from('zabbix', toImplementing(new Date(now + 40 * DAY).toISOString()).slice(0, 4), 120);
-  await from('backup', [...toImplementing(new Date(now + 20 * DAY).toISOString()).slice(0, 4), [sup, 'do_not_implement', { reason: '次期バックアップ基盤への移行が決まったため、現行サーバでは実施しない' }]], 120);
-  await from('line', [...toImplementing(new Date(now + 60 * DAY).toISOString()).slice(0, 2), [sup, 'cancel', { reason: '回線契約の見直しを年度更新時に行うことになったため中止する' }]], 180);
+  await from('firewall', [[mgr, 'report_priority', { criteria: low, dueAt: due(20), comment: '次々回のメンテナンス日で実施予定' }]], 30);
+  await from('vcenter', [...toImplementing(due(30)).slice(0, 4), [sup, 're_examine', { reason: 'ESXi パッチ適用の完了後に実施する順序で計画を見直すこと' }]], 90);
+  await from('scale', toImplementing(due(45)).slice(0, 3), 120);
+  await from('zabbix', toImplementing(due(40)).slice(0, 4), 120);
+  await from('backup', [...toImplementing(due(20)).slice(0, 4), [sup, 'do_not_implement', { reason: '次期バックアップ基盤への移行が決まったため、現行サーバでは実施しない' }]], 120);
+  await from('line', [...toImplementing(due(60)).slice(0, 2), [sup, 'cancel', { reason: '回線契約の見直しを年度更新時に行うことになったため中止する' }]], 90);
 
   cur = now;
   return { changes: nChanges, releases: nReleases, maintenanceDays: mdays.length, loaded: true };

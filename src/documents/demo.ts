@@ -3,6 +3,7 @@ import { changes } from '../changes/schema.ts';
 import type { Db } from '../db/connection.ts';
 import type { FileInput } from '../files/index.ts';
 import { type Actor, actorsByLogin } from '../iam/index.ts';
+import { jstDayOf, jstInstant } from '../calendar/jst.ts';
 import { ledgerFile } from '../incidents/index.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { createChangeDocumentService } from './attach.ts';
@@ -17,7 +18,6 @@ export interface DemoDocumentsSummary {
 }
 
 const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 
 /** A small one-page PDF (ASCII text; Helvetica) — enough for a viewer to open. */
 export function demoPdf(fileName: string, lines: string[]): FileInput {
@@ -60,6 +60,8 @@ export async function loadDemoDocuments(db: Db, clock: Clock): Promise<DemoDocum
   const at = (t: number) => {
     cur = t;
   };
+  /** 10:00 JST `d` days ago. */
+  const daysAgo = (d: number) => jstInstant(jstDayOf(now) - d, 10 * HOUR).getTime();
   const later = (hours: number) => {
     cur += hours * HOUR;
   };
@@ -70,7 +72,7 @@ export async function loadDemoDocuments(db: Db, clock: Clock): Promise<DemoDocum
   const lead = who('lead');
   const sup = who('supervisor');
 
-  at(now - 90 * DAY);
+  at(daysAgo(90));
   await svc.seed(mgr);
   const [had] = await db.select({ n: count() }).from(documentRevisions);
   const docCount = async () => Number((await db.select({ n: count() }).from(documents))[0]?.n ?? 0);
@@ -94,10 +96,10 @@ export async function loadDemoDocuments(db: Db, clock: Clock): Promise<DemoDocum
     revisions++;
     later(1);
     let v = (await svc.act(roles.author, r.id, roles.submit, { version: r.version, comment: 'レビューをお願いします' })).version;
-    later(20);
+    later(4);
     v = (await svc.act(roles.reviewer, r.id, roles.review, { version: v, comment: '内容を確認しました' })).version;
     if (stopAt === 'approval') return r.id;
-    later(24);
+    later(20);
     v = (await svc.act(roles.approver, r.id, roles.approve, { version: v, comment: '承認します' })).version;
     later(2);
     await svc.act(roles.author, r.id, 'publish', { version: v, comment: 'ファイルサーバに格納し、ドキュメント一覧を更新しました' });
@@ -107,27 +109,27 @@ export async function loadDemoDocuments(db: Db, clock: Clock): Promise<DemoDocum
   const byOperator = { author: op, submit: 'submit_by_operator', reviewer: mgr, review: 'review_by_manager', approver: mgr, approve: 'approve_by_manager' };
 
   // 運用基準書: v1 at the start of operation, v2 with the monitoring rules revised (v1 → 旧版).
-  await revise('運用基準書', now - 80 * DAY, demoPdf('運用基準書_第1版.pdf', ['Unyo Kijunsho (Operation Standards) v1', 'Kiban demo document']), { reason: '運用開始に伴う初版の作成', summary: '運用体制、役割分担、各プロセスの基準を定める' }, byManager);
-  await revise('運用基準書', now - 12 * DAY, demoPdf('運用基準書_第2版.pdf', ['Unyo Kijunsho (Operation Standards) v2', 'Monitoring thresholds revised', 'Kiban demo document']), { reason: '監視の閾値と一時抑止の申請期限の見直し（月次報告会の決定事項）', summary: '第3章 監視運用: 警告 85%・重大 90%、抑止申請は 3 営業日前まで' }, byManager);
+  await revise('運用基準書', daysAgo(80), demoPdf('運用基準書_第1版.pdf', ['Unyo Kijunsho (Operation Standards) v1', 'Kiban demo document']), { reason: '運用開始に伴う初版の作成', summary: '運用体制、役割分担、各プロセスの基準を定める' }, byManager);
+  await revise('運用基準書', daysAgo(12), demoPdf('運用基準書_第2版.pdf', ['Unyo Kijunsho (Operation Standards) v2', 'Monitoring thresholds revised', 'Kiban demo document']), { reason: '監視の閾値と一時抑止の申請期限の見直し（月次報告会の決定事項）', summary: '第3章 監視運用: 警告 85%・重大 90%、抑止申請は 3 営業日前まで' }, byManager);
 
   // 復旧手順書・対応手順書: kept for the operating period — both versions stay 格納済.
   const recovery = (v: number, extra: string[]) =>
     text(`復旧手順書_ESXiホスト障害_v${v}.txt`, ['復旧手順書・対応手順書（ESXi ホスト障害）', `第${v}版`, '', '1. 監視アラートの確認（監視対応台帳）', '2. HA による仮想マシン再起動の確認', '3. 保守ベンダーへの連絡', ...extra]);
-  await revise('復旧手順書・対応手順書', now - 60 * DAY, recovery(1, ['4. 復旧確認と終了連絡']), { reason: '初版の作成' }, byOperator);
-  await revise('復旧手順書・対応手順書', now - 5 * DAY, recovery(2, ['4. メモリ枯渇時の一次対処（仮想マシンの再起動手順）を追加', '5. 復旧確認と終了連絡']), { reason: 'メモリ枯渇トラブルの対応を反映', summary: '手順 4 を追加（トラブル対応の振り返りから）' }, byOperator);
+  await revise('復旧手順書・対応手順書', daysAgo(60), recovery(1, ['4. 復旧確認と終了連絡']), { reason: '初版の作成' }, byOperator);
+  await revise('復旧手順書・対応手順書', daysAgo(3), recovery(2, ['4. メモリ枯渇時の一次対処（仮想マシンの再起動手順）を追加', '5. 復旧確認と終了連絡']), { reason: 'メモリ枯渇トラブルの対応を反映', summary: '手順 4 を追加（トラブル対応の振り返りから）' }, byOperator);
 
   // オペレーション手順書: the ESXi patch procedure, attached to the patch change.
   const [patch] = await db.select({ id: changes.id }).from(changes).where(eq(changes.source, 'preventive_maintenance')).orderBy(asc(changes.receiptNo)).limit(1);
   await revise(
     'オペレーション手順書・操作マニュアル',
-    now - 30 * DAY,
+    daysAgo(30),
     text('ESXiパッチ適用手順書.txt', ['ESXi パッチ適用手順書', '', '1. 手動バックアップの取得（作業前）', '2. メンテナンスモードへの移行（vMotion で仮想マシンを退避）', '3. パッチ適用・再起動', '4. ビルド番号と正常稼働の確認', '5. メンテナンスモードの解除', '6. 手動バックアップの取得（作業後）', '', '切戻し: 直前のイメージへのロールバック（Shift+R）']),
     { reason: 'ESXi パッチ適用手順の追加', ...(patch ? { changeId: patch.id } : {}) },
     byOperator,
   );
   if (patch) {
     const opsDoc = docs.get('オペレーション手順書・操作マニュアル');
-    at(now - 20 * DAY);
+    at(daysAgo(20));
     if (opsDoc) await createChangeDocumentService({ db, clock: demoClock }).attach(op, patch.id, opsDoc).catch(() => undefined);
   }
 
@@ -147,13 +149,13 @@ export async function loadDemoDocuments(db: Db, clock: Clock): Promise<DemoDocum
     ],
     new Date(now),
   );
-  await revise('台帳、一覧、申請書、その他帳票類（雛型）', now - 40 * DAY, { fileName: '監視一時抑止申請書.xlsx', data: form.body }, { reason: '監視一時抑止申請書の雛型を追加' }, byOperator);
+  await revise('台帳、一覧、申請書、その他帳票類（雛型）', daysAgo(40), { fileName: '監視一時抑止申請書.xlsx', data: form.body }, { reason: '監視一時抑止申請書の雛型を追加' }, byOperator);
 
   // サービスメニュー: published — it affects the system owners, who get the notice.
-  await revise('サービスメニュー', now - 25 * DAY, demoPdf('サービスメニュー_2026.pdf', ['Service Menu 2026', 'Levels A / B / C', 'Kiban demo document']), { reason: 'サービスレベル別の提供内容を明記', summary: 'サービスレベル A/B/C の運用時間と監視内容の一覧' }, byManager);
+  await revise('サービスメニュー', daysAgo(25), demoPdf('サービスメニュー_2026.pdf', ['Service Menu 2026', 'Levels A / B / C', 'Kiban demo document']), { reason: 'サービスレベル別の提供内容を明記', summary: 'サービスレベル A/B/C の運用時間と監視内容の一覧' }, byManager);
 
   // システム設計書: a revision reviewed and waiting for the supervisor's approval.
-  await revise('システム設計書', now - 2 * DAY, demoPdf('システム設計書_第1版.pdf', ['System Design v1', 'Site layout, clusters, storage replication']), { reason: '初版の作成（基盤構築時の設計書を取り込み）' }, byManager, 'approval');
+  await revise('システム設計書', daysAgo(2), demoPdf('システム設計書_第1版.pdf', ['System Design v1', 'Site layout, clusters, storage replication']), { reason: '初版の作成（基盤構築時の設計書を取り込み）' }, byManager, 'approval');
 
   cur = now;
   return { documents: await docCount(), revisions, loaded: true };
