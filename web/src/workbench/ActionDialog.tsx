@@ -134,6 +134,7 @@ export function ActionDialog({
   onStale,
   initial,
   warnings = [],
+  fieldLabel,
 }: {
   action: AllowedAction | null;
   version: number;
@@ -145,6 +146,8 @@ export function ActionDialog({
   initial?: Values;
   /** What the person should know before confirming this step (e.g. CAL-4's count): shown above the fields, never blocking. */
   warnings?: readonly string[];
+  /** The label of a record field the server names but the dialog does not show (e.g. the plan's 切戻手順). */
+  fieldLabel?: (name: string) => string | undefined;
 }) {
   const t = useT();
   const { lang } = useLang();
@@ -194,7 +197,7 @@ export function ActionDialog({
               </Alert>
             )}
             {m.error && !stale && (Object.keys(fieldErrors).length === 0 || unplaced.length > 0) && (
-              <ErrorAlert error={unplaced.length ? new Error(`${t('wb.unplaced')}: ${unplaced.map((k) => fieldErrors[k]).join(' / ')}`) : m.error} testId="action-error" />
+              <ErrorAlert error={unplaced.length ? new Error(`${t('wb.unplaced')}: ${unplaced.map((k) => (fieldLabel?.(k) ? `${fieldLabel(k)}: ${fieldErrors[k]}` : fieldErrors[k])).join(' / ')}`) : m.error} testId="action-error" />
             )}
             {fields.map((f) => (
               <FieldInput key={f.name} field={f} value={values[f.name]} onChange={(v) => setValues((x) => ({ ...x, [f.name]: v }))} error={fieldErrors[f.name]} />

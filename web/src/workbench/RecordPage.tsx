@@ -186,6 +186,8 @@ export function useRecordPage<T extends { process: ProcessView }>(opts: {
   initial?: (record: T) => Record<string, unknown>;
   /** Warnings the dialog shows before the person confirms a step (the record's own checks, e.g. CAL-4). */
   warnings?: (record: T, action: AllowedAction) => string[];
+  /** Labels of record fields the server may name on a step that has no input for them. */
+  fieldLabel?: (name: string) => string | undefined;
 }) {
   const qc = useQueryClient();
   const t = useT();
@@ -216,6 +218,7 @@ export function useRecordPage<T extends { process: ProcessView }>(opts: {
       onStale={onStale}
       initial={opts.initial?.(rec.data)}
       warnings={action ? opts.warnings?.(rec.data, action) : undefined}
+      fieldLabel={opts.fieldLabel}
     />
   ) : null;
   return { rec, record: rec.data, action, setAction, flash, setFlash, done, refresh, onStale, dialog };

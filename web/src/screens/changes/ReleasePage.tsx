@@ -13,6 +13,9 @@ import { StateBadge, TimelineAndMails } from '../incidents/common';
 import { ReleasePlanForm } from './ReleasePlanForm';
 import { actOnRelease, evidenceHref, getRelease, printHref, type ReleaseDetail, type RKey, uploadEvidence, useRT } from './releasesApi';
 
+/** The plan fields リリース計画報告 may name as missing (src/changes/release-inputs.ts PLAN_REQUIRED). */
+const PLAN_LABELS = ['rollbackProcedure', 'rollbackDecisionAt', 'rollbackCriteria', 'timeline', 'backupTime', 'staffing', 'impactScope', 'risks', 'contacts', 'workerLabel', 'plannedStart', 'plannedEnd', 'emergencyReason'] as const;
+
 /** /changes/releases/:id (the inbox's link): finds the release's change and goes to its page. */
 export function ReleaseRedirect() {
   const { id = '' } = useParams();
@@ -101,6 +104,8 @@ export function ReleasePage() {
     invalidate: [['changes']],
     // CAL-4: the supervisor reads the month's off-hours count before confirming the approval.
     warnings: (d, a) => (a.action === 'approve_plan' && d.offHours.warning ? [d.offHours.warning] : []),
+    // リリース計画報告 names the plan's missing fields (PLAN_REQUIRED): in the words of the form.
+    fieldLabel: (k) => (PLAN_LABELS.includes(k as (typeof PLAN_LABELS)[number]) ? t(`rel.${k}` as RKey) : undefined),
   });
   if (page.rec.error) return <ErrorAlert error={page.rec.error} />;
   const d = page.record;
