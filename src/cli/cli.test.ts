@@ -50,6 +50,16 @@ describe('kiban CLI', { timeout: 300_000 }, () => {
     expect(await new Promise((r) => child.once('exit', r))).toBe(0);
   });
 
+  it('documents seed loads N §3.6.3.1’s twelve documents once; a second run adds nothing', async () => {
+    const first = await kiban('documents', 'seed');
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain('12 件を登録: DOC-0001,');
+    expect(first.stdout).toContain('DOC-0012');
+    const again = await kiban('documents', 'seed');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('登録済み');
+  });
+
   it('creates the first administrator with a generated password shown once, and refuses a duplicate with exit code 2', async () => {
     const r = await kiban('user', 'add', 'root', '--name', '管理 一郎', '--admin', '--email', 'root@example.jp');
     expect(r.code).toBe(0);

@@ -134,6 +134,19 @@ export function buildProgram(): Command {
       });
     });
 
+  const docs = program.command('documents').description('Document register / ドキュメント一覧');
+  docs
+    .command('seed')
+    .description('Load N §3.6.3.1’s documents into the register; rows already there are left alone / 管理対象ドキュメントを登録')
+    .action(async () => {
+      await withDatabase('kiban documents seed', async (d) => {
+        const { seedDocumentRegister } = await import('../documents/index.ts');
+        const { inTx } = await import('../db/tx.ts');
+        const { added } = await inTx(d.db, (t) => seedDocumentRegister(t, systemClock, systemActor('kiban documents seed')));
+        out(added.length ? `Added ${added.length} documents / ${added.length} 件を登録: ${added.join(', ')}` : 'Nothing to add (already registered) / 登録済みです');
+      });
+    });
+
   const auditCmd = program.command('audit').description('Audit log / 監査ログ');
   auditCmd
     .command('verify')

@@ -97,7 +97,7 @@ export function DocumentLedger() {
                   ),
                 },
                 { key: 'kind', header: t('doc.kind'), sortKey: 'kind', td: nowrap, render: (d) => t(`doc.kind.${d.kind}`) },
-                { key: 'name', header: t('doc.name'), sortKey: 'name', td: { style: { minWidth: 240 } }, render: (d) => d.name },
+                { key: 'name', header: t('doc.name'), sortKey: 'name', ellipsis: 210, title: (d) => d.name, render: (d) => d.name },
                 { key: 'location', header: t('doc.location'), ellipsis: 200, title: (d) => d.location, render: (d) => d.location, defaultHidden: true },
                 { key: 'retention', header: t('doc.retention'), sortKey: 'retention', td: nowrap, render: (d) => t(`doc.ret.${d.retention}`) },
                 { key: 'authorRole', header: t('doc.authorRole'), td: nowrap, render: (d) => d.authorRoleLabel },
