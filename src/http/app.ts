@@ -143,9 +143,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
 
   const webDist = deps.serveWeb !== false && existsSync(WEB_DIST) ? WEB_DIST : undefined;
-  if (webDist) await app.register(fastifyStatic, { root: webDist, wildcard: false });
+  if (webDist) {
+    await app.register(fastifyStatic, {
+      root: webDist,
+      wildcard: false,
+      // The build writes .br/.gz beside each asset (web/vite.config.ts); sent when the browser accepts them.
+      preCompressed: true,
+      // Hashed asset names never change content: cached for a year. index.html is asked for again every time.
+      setHeaders: (reply, path) => reply.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'),
+    });
+  }
   app.setNotFoundHandler((req, reply) => {
-    if (req.url.startsWith('/api/') || !webDist || req.method !== 'GET') {
+    // A missing /assets/ file (a page from before a new build asking for its old chunk) is a 404, never the page as JS.
+    if (req.url.startsWith('/api/') || req.url.startsWith('/assets/') || !webDist || req.method !== 'GET') {
       return reply.status(404).send(notFoundBody(req));
     }
     // Client-side routes of the single-page app.

@@ -20,7 +20,7 @@ export interface TestApp {
 }
 
 /** The whole HTTP app on a fresh test database, called in memory (no socket). */
-export async function testApp(opts: { loginRatePerMinute?: number; directory?: DirectoryAuthenticator } = {}): Promise<TestApp> {
+export async function testApp(opts: { loginRatePerMinute?: number; directory?: DirectoryAuthenticator; serveWeb?: boolean } = {}): Promise<TestApp> {
   const database = await testDatabase();
   const clock = new FakeClock('2026-11-24T00:00:00Z');
   const app = await buildApp({
@@ -28,7 +28,7 @@ export async function testApp(opts: { loginRatePerMinute?: number; directory?: D
     dbKind: database.kind,
     clock,
     config: { session: { idleMinutes: 30, absoluteHours: 10 }, secureCookies: 'auto', trustProxy: false, logLevel: 'silent' },
-    serveWeb: false,
+    serveWeb: opts.serveWeb ?? false,
     directory: opts.directory,
     // Many logins from one address in a test run: the per-address limit has its own test.
     loginRatePerMinute: opts.loginRatePerMinute ?? 10_000,
