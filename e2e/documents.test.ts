@@ -181,6 +181,39 @@ describe('ドキュメント一覧 and one revision, role by role', () => {
     await shot(mgr, 'document-manager');
   });
 
+  it('the manager edits the register entry (a stale version is refused and reloaded); the month’s changes list both revisions', async () => {
+    const mgr = pages.manager;
+    await mgr.goto(`${base}/documents/${manualId}`);
+    await mgr.getByTestId('document-page').waitFor();
+    await mgr.getByTestId('document-edit').click();
+    await mgr.getByTestId('document-form').waitFor();
+    await mgr.getByTestId('doc-field-location').fill('ファイルサーバ ¥¥ops¥docs¥操作');
+    // Someone else saves first: the form's version is stale.
+    const { csrfToken } = await e.apiGet<{ csrfToken: string }>(mgr, '/api/auth/session');
+    const now = await e.apiGet<{ version: number }>(mgr, `/api/documents/${manualId}`);
+    const other = await mgr.request.patch(`${base}/api/documents/${manualId}`, { data: { version: now.version, affectsOwners: false }, headers: { 'x-csrf-token': csrfToken } });
+    expect(other.status()).toBe(200);
+    await mgr.getByTestId('doc-save').click();
+    await mgr.getByTestId('stale-alert').waitFor();
+    await mgr.getByTestId('stale-alert').getByRole('button').click();
+    await mgr.getByTestId('document-form').waitFor();
+    await mgr.getByTestId('doc-field-location').fill('ファイルサーバ ¥¥ops¥docs¥操作');
+    await mgr.getByTestId('doc-save').click();
+    await mgr.getByTestId('flash').waitFor();
+    expect(await mgr.getByTestId('document-details').textContent()).toContain('ファイルサーバ ¥¥ops¥docs¥操作');
+
+    await mgr.goto(`${base}/documents/changes?month=2026-11`);
+    await mgr.getByTestId('document-monthly').waitFor();
+    await expect.poll(() => mgr.getByTestId('monthly-row').count()).toBe(2);
+    const rows = (await mgr.getByTestId('monthly-row').allTextContents()).join('\n');
+    expect(rows).toContain('第1版');
+    expect(rows).toContain('vCenter 8.0 更新に伴う操作手順の追加');
+    expect(rows).toContain('ESXi 8.0U3 の手順を反映');
+    await shot(mgr, 'monthly-manager');
+    await mgr.goto(`${base}/documents/changes?month=2026-10`);
+    await mgr.getByTestId('monthly-none').waitFor();
+  });
+
   it('a change attaches its procedure document from the register and offers its current version', async () => {
     const op = pages.operator;
     const { csrfToken } = await e.apiGet<{ csrfToken: string }>(op, '/api/auth/session');
