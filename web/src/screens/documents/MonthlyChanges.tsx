@@ -50,7 +50,7 @@ export function MonthlyChanges() {
           <Table fz="sm" striped withRowBorders>
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>{t('doc.docNo')}</Table.Th>
+                <Table.Th style={{ whiteSpace: 'nowrap' }}>{t('doc.docNo')}</Table.Th>
                 <Table.Th>{t('doc.name')}</Table.Th>
                 <Table.Th>{t('doc.revision')}</Table.Th>
                 <Table.Th>{t('doc.revisedAt')}</Table.Th>
@@ -62,7 +62,9 @@ export function MonthlyChanges() {
             <Table.Tbody>
               {(q.data?.items ?? []).map((i) => (
                 <Table.Tr key={i.revisionId} data-testid="monthly-row">
-                  <Table.Td ff="monospace">{i.docNo}</Table.Td>
+                  <Table.Td ff="monospace" style={{ whiteSpace: 'nowrap' }}>
+                    {i.docNo}
+                  </Table.Td>
                   <Table.Td>
                     <Anchor component={Link} to={`/documents/${i.documentId}`} size="sm">
                       {i.name}
