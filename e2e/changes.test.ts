@@ -252,8 +252,8 @@ describe('one change from a problem’s fix to close, as N’s roles, in Debian 
     const op = pages.operator;
     await openChange(op, 'implementing');
     await op.getByTestId('release-new').click();
-    const f = op.getByTestId('release-plan-form');
-    await f.waitFor();
+    await op.getByTestId('release-plan-form').waitFor();
+    expect(await op.getByTestId('release-back').getAttribute('href')).toBe(`/changes/${changeId}`);
     await op.getByTestId('plan-plannedStart').fill('2026-12-05T20:00');
     await op.getByTestId('plan-plannedEnd').fill('2026-12-05T23:00');
     await op.getByTestId('plan-workContent').fill(`${host.name} のファームウェア更新`);
@@ -339,9 +339,10 @@ describe('one change from a problem’s fix to close, as N’s roles, in Debian 
     await act(sup, 'release', 'approve_plan', 'approved', { comment: '承認します' }, async () => {
       const dialog = sup.getByTestId('action-modal');
       expect(await dialog.getByTestId('action-warning').textContent()).toBe(api.offHours.warning);
+      // The dialog fully shown (its opening transition over) for the screenshot.
+      await expect.poll(() => sup.locator('.mantine-Modal-content').evaluate((el) => getComputedStyle(el).opacity)).toBe('1');
       await shot(sup, '07-approval-dialog-cal4', false);
     });
-    // Other steps' dialogs carry no such warning.
     const after = await e.apiGet<ReleaseView>(sup, `/api/changes/releases/${releaseId}`);
     expect(after.suppression).toMatchObject({ state: 'approved', method: 'watch' });
     expect(await field(sup, '監視の一時抑止')).toBe('静観（抑止予定）');

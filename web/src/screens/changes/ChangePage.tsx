@@ -1,4 +1,4 @@
-import { Anchor, Badge, Grid, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Grid, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { Link, useParams } from 'react-router-dom';
 import { NewReleaseLink } from './ReleasePage';
 import { ChangeChecklist } from './ChangeChecklist';
@@ -57,32 +57,28 @@ function Releases({ c, t }: { c: ChangeDetail; t: CT }) {
           {t('chg.releases.none')}
         </Text>
       ) : (
-        <Table fz="sm" withRowBorders>
-          <Table.Tbody>
-            {c.releases.map((r) => (
-              <Table.Tr key={r.id} data-testid="change-release">
-                <Table.Td>
-                  <Anchor component={Link} to={`/changes/releases/${r.id}`} ff="monospace" size="sm">
-                    {r.releaseNo}
-                  </Anchor>
-                </Table.Td>
-                <Table.Td>
-                  {fmt(r.plannedStart)} – {fmt(r.plannedEnd)}
-                </Table.Td>
-                <Table.Td>
-                  <Group gap={4} wrap="nowrap">
-                    <StateBadge state={r.state} label={r.stateLabel} />
-                    {r.emergency && (
-                      <Badge color="red" size="sm" tt="none">
-                        {t('chg.emergency')}
-                      </Badge>
-                    )}
-                  </Group>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+        <Stack gap={6}>
+          {c.releases.map((r) => (
+            <Stack key={r.id} gap={2} pb={6} style={{ borderBottom: '1px solid var(--mantine-color-gray-2)' }} data-testid="change-release">
+              <Group gap={6} wrap="nowrap" justify="space-between">
+                <Anchor component={Link} to={`/changes/releases/${r.id}`} ff="monospace" size="sm" style={{ whiteSpace: 'nowrap' }}>
+                  {r.releaseNo}
+                </Anchor>
+                <Group gap={4} wrap="nowrap">
+                  <StateBadge state={r.state} label={r.stateLabel} />
+                  {r.emergency && (
+                    <Badge color="red" size="sm" tt="none">
+                      {t('chg.emergency')}
+                    </Badge>
+                  )}
+                </Group>
+              </Group>
+              <Text size="xs" c="dimmed">
+                {fmt(r.plannedStart)} – {fmt(r.plannedEnd)}
+              </Text>
+            </Stack>
+          ))}
+        </Stack>
       )}
       {(c.tasks.open + c.tasks.done + c.tasks.waived > 0) && (
         <Text size="xs" c={c.tasks.open ? 'orange.8' : 'dimmed'} mt="xs" data-testid="change-task-counts">

@@ -31,9 +31,12 @@ export function ReleaseNew() {
   const t = useRT();
   const nav = useNavigate();
   return (
-    <Stack>
+    <Stack maw={960}>
+      <Anchor component={Link} to={`/changes/${id}`} size="sm" data-testid="release-back">
+        ← {t('rel.backToChange')}
+      </Anchor>
       <Title order={3}>{t('rel.new')}</Title>
-      <ReleasePlanForm changeId={id} onSaved={(rid) => nav(`/changes/${id}/releases/${rid}`)} />
+      <ReleasePlanForm changeId={id} onSaved={(rid) => nav(`/changes/${id}/releases/${rid}`)} onCancel={() => nav(`/changes/${id}`)} />
     </Stack>
   );
 }
@@ -77,7 +80,7 @@ function Evidence({ data, onDone, canManage }: { data: ReleaseDetail; onDone: ()
       )}
       {canManage && data.release.state !== 'cancelled' && (
         <Group align="flex-end" mt="sm">
-          <FileInput label={t('rel.evidence.upload')} value={file} onChange={setFile} error={err?.fields.file ?? (err && !err.fields.file ? err.message : undefined)} w={320} data-testid="release-evidence-file" />
+          <FileInput label={t('rel.evidence.upload')} value={file} onChange={setFile} placeholder={t('rel.evidence.pick')} clearable error={err?.fields.file ?? (err && !err.fields.file ? err.message : undefined)} w={320} data-testid="release-evidence-file" />
           <TextInput label={t('rel.evidence.note')} value={note} onChange={(e) => setNote(e.currentTarget.value)} data-testid="release-evidence-note" />
           <Button disabled={!file} loading={up.isPending} onClick={() => up.mutate()} data-testid="release-evidence-upload">{t('rel.evidence.upload')}</Button>
         </Group>
@@ -112,7 +115,7 @@ export function ReleasePage() {
   if (!d) return <PageLoader />;
   const r = d.release;
   const rows: [string, string][] = [
-    [t('rel.plannedStart'), `${fmt(r.plannedStart)} ～ ${fmt(r.plannedEnd)}`],
+    [t('rel.window'), `${fmt(r.plannedStart)} ～ ${fmt(r.plannedEnd)}`],
     [t('rel.maintenance'), d.maintenanceDay ? d.maintenanceDay.day : r.emergency ? `${t('rel.emergency')}：${r.emergencyReason ?? ''}` : t('rel.noMaintenance')],
     [t('rel.workContent'), r.workContent],
     [t('rel.businessImpact'), r.businessImpact],
@@ -127,7 +130,6 @@ export function ReleasePage() {
     [t('rel.contacts'), r.contacts ?? '—'],
     [t('rel.rollbackProcedure'), r.rollbackProcedure ?? '—'],
     [t('rel.suppression'), `${r.suppressionMethod === 'stop' ? t('rel.stop') : t('rel.watch')}${d.suppression ? `（${t(`rel.sup.${d.suppression.state}` as RKey)}）` : ''}`],
-    [t('rel.approvalDeadline'), fmt(d.approvalDeadline)],
   ];
   const done: [string, string][] = [
     [t('rel.actual'), r.actualStart ? `${fmt(r.actualStart)} ～ ${fmt(r.actualEnd)}` : '—'],

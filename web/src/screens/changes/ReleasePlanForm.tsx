@@ -23,7 +23,7 @@ function toJstLocal(iso: string | null | undefined): string {
  * mitigations, contacts, rollback procedure, work content and business impact. The server's field
  * errors are shown on their fields, in Japanese.
  */
-export function ReleasePlanForm({ changeId, release, onSaved }: { changeId: string; release?: Release; onSaved: (id: string) => void }) {
+export function ReleasePlanForm({ changeId, release, onSaved, onCancel }: { changeId: string; release?: Release; onSaved: (id: string) => void; onCancel?: () => void }) {
   const t = useRT();
   const [proven, setProven] = useState(release?.proven ?? true);
   const [emergency, setEmergency] = useState(release?.emergency ?? false);
@@ -88,6 +88,13 @@ export function ReleasePlanForm({ changeId, release, onSaved }: { changeId: stri
       <TextInput label={t('rel.workerLabel')} data-testid="plan-workerLabel" value={workerLabel} onChange={(e) => setWorkerLabel(e.currentTarget.value)} error={fe('workerLabel')} />
       <Text fw={600} size="sm">{t('rel.timeline')}</Text>
       <Table>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th w={120}>{t('rel.at')}</Table.Th>
+            <Table.Th>{t('rel.task')}</Table.Th>
+            <Table.Th w={40} />
+          </Table.Tr>
+        </Table.Thead>
         <Table.Tbody>
           {timeline.map((r, i) => (
             <Table.Tr key={i}>
@@ -133,8 +140,14 @@ export function ReleasePlanForm({ changeId, release, onSaved }: { changeId: stri
       {fe('risks') && <Text c="red" size="xs">{fe('risks')}</Text>}
       <Button variant="subtle" size="xs" onClick={() => setRisks((x) => [...x, { risk: '', mitigation: '' }])} data-testid="plan-risk-add">{t('rel.addRow')}</Button>
       <Textarea label={t('rel.contacts')} data-testid="plan-contacts" value={contacts} onChange={(e) => setContacts(e.currentTarget.value)} error={fe('contacts')} />
-      <SegmentedControl value={method} onChange={(v) => setMethod(v as 'watch' | 'stop')} data={[{ value: 'watch', label: `${t('rel.suppression')}：${t('rel.watch')}` }, { value: 'stop', label: t('rel.stop') }]} />
+      <Text fw={600} size="sm">{t('rel.suppression')}</Text>
+      <SegmentedControl value={method} onChange={(v) => setMethod(v as 'watch' | 'stop')} data={[{ value: 'watch', label: t('rel.watch') }, { value: 'stop', label: t('rel.stop') }]} data-testid="plan-suppression" />
       <Group justify="flex-end">
+        {onCancel && (
+          <Button variant="default" onClick={onCancel}>
+            {t('rel.cancel')}
+          </Button>
+        )}
         <Button onClick={() => save.mutate()} loading={save.isPending} data-testid="release-plan-save">{t('rel.save')}</Button>
       </Group>
     </Stack>
