@@ -65,6 +65,12 @@ describe('the change demo', () => {
     const c = ledger.find((x) => x.state === 'preparing' && x.title.includes('vCenter'))!;
     const page = await json(mgr, `/api/changes/${c.id}`);
     expect(JSON.stringify(page.process)).toContain('ESXi パッチ適用の完了後に実施する順序で計画を見直すこと');
+    // Every history entry of the demo's changes has its label (no raw action key on a timeline).
+    type Entry = { action: string; label: { ja: string } };
+    for (const x of ledger) {
+      const unlabelled = (await json(mgr, `/api/changes/${x.id}`)).process.history.filter((h: Entry) => h.label.ja === h.action);
+      expect(unlabelled.map((h: Entry) => h.action), x.receiptNo).toEqual([]);
+    }
   });
 
   it('the problem fix closed with its release finished normally, the start and end mails as N prints them, and the problem closed with it', async () => {
@@ -86,6 +92,7 @@ describe('the change demo', () => {
     const view = await json(mgr, `/api/changes/releases/${r.id}`);
     expect(view.release.anomalyReport).toBeTruthy();
     expect(view.release.rollbackReason).toBeTruthy();
+    expect(view.evidence.map((e: { fileName: string }) => e.fileName)).toEqual(['切戻し記録_ストレージFW.txt']);
     const end = view.mails.find((m: { subject: string }) => m.subject.endsWith('変更作業終了連絡'));
     expect(end.body ?? end.text).toContain('切戻し');
   });

@@ -35,6 +35,9 @@ function maintenanceSaturdays(y: number, m: number): number[] {
   return [firstSat + 7, firstSat + 21];
 }
 
+/** A small text file for a release's 作業証跡. */
+const evidence = (fileName: string, lines: string[]) => ({ fileName, mediaType: 'text/plain', data: Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8') });
+
 type Target = { ciType: 'host' | 'storage' | 'network' | 'monitoring_server'; ciId: string };
 
 /**
@@ -297,18 +300,20 @@ export async function loadDemoChanges(db: Db, clock: Clock, opts: { calendar?: B
   //    before last, the rest planned (approved) for the coming one.
   await from('pm', toImplementing(window(future, 13, 17).end.toISOString(), wide));
   const w1 = window(p2, 9, 12);
-  const pmR1 = await approvedRelease(C.pm!.id, plan(w1, { work: `ESXi パッチ適用（第1回：${half.map((h) => h.name).join('、')}）`, impact: '仮想マシンは vMotion で他ホストへ移動。業務影響なし見込み', scope: half.map((h) => h.name).join('、') }));
+  const pmR1 = await approvedRelease(C.pm!.id, plan(w1, { work: `ESXi パッチ適用（第1回：${half.map((h) => h.name).join('、')}）`, impact: 'なし', scope: `${half.map((h) => h.name).join('、')}（仮想マシンは vMotion で他ホストへ退避）` }));
   at(w1.start.getTime() - HOUR);
   const backupBefore = (await tasks.list(op, C.pm!.id)).tasks.find((x) => x.key === 'backup_before');
   if (backupBefore) await tasks.done(op, C.pm!.id, backupBefore.id, { version: backupBefore.version, comment: '構成情報のバックアップを取得' });
   await run(pmR1, w1.start, w1.end, `${half.length} 台に適用し、ビルド番号と正常稼働を確認した`);
+  later(10);
+  await rel.addEvidence(op, pmR1, evidence('作業ログ_ESXiパッチ適用_第1回.txt', half.map((h) => `${h.name}: esxcli software profile update 完了 / 再起動後 ビルド 24280767 を確認`)), '作業ログ（ビルド番号の確認結果）');
   const coverage = (await tasks.list(op, C.pm!.id)).tasks;
   for (const h of half) {
     const t = coverage.find((x) => x.kind === 'coverage' && x.ciId === h.id && x.status === 'open');
     if (t) await tasks.done(op, C.pm!.id, t.id, { version: t.version, comment: `${dayToYmd(p2)} 適用済（リリース第1回）` });
   }
   const w2 = window(future, 13, 17);
-  const p2nd = plan(w2, { work: `ESXi パッチ適用（第2回：${rest.map((h) => h.name).join('、')}）`, impact: '仮想マシンは vMotion で他ホストへ移動。業務影響なし見込み', scope: rest.map((h) => h.name).join('、') });
+  const p2nd = plan(w2, { work: `ESXi パッチ適用（第2回：${rest.map((h) => h.name).join('、')}）`, impact: 'なし', scope: `${rest.map((h) => h.name).join('、')}（仮想マシンは vMotion で他ホストへ退避）` });
   await approvedRelease(C.pm!.id, p2nd, Math.min(now - 2 * HOUR, w2.start.getTime() - 7 * DAY));
 
   // 3. A storage firmware update: 異常発生 → 調査 → 切戻し指示 → 切戻し完了; completion reported.
@@ -325,6 +330,8 @@ export async function loadDemoChanges(db: Db, clock: Clock, opts: { calendar?: B
   await relAct(sup, stR, 'order_rollback', { reason: '業務影響のおそれがあるため切戻しを指示する' });
   later(40);
   await relAct(op, stR, 'complete_rollback', { completionNote: '1 系を旧ファームウェアに戻し、全パスの復旧と I/O 遅延の解消を確認した' });
+  later(5);
+  await rel.addEvidence(op, stR, evidence('切戻し記録_ストレージFW.txt', ['09:50 コントローラ 1 系のパス復旧せず（I/O 遅延）', '10:15 統括責任者より切戻し指示', '10:55 旧ファームウェアへの切戻し完了、全パス復旧を確認']), '異常発生から切戻しまでの記録');
   at(w3.end.getTime() + DAY);
   await close('storage', [[op, 'report_completion', { completionReport: '異常発生のため切戻しを実施。HBA ドライバ更新後に改めて計画する。' }]]);
 

@@ -69,6 +69,9 @@ export const changeProcess = defineProcess<string, string, Change, FireContext>(
   },
   events: {
     register: { ja: '受付・登録', en: 'Registered' },
+    // written by the document register when a procedure document is attached (src/documents/attach.ts)
+    attach_document: { ja: '手順書・関連ドキュメントの添付', en: 'Document attached' },
+    detach_document: { ja: '手順書・関連ドキュメントの添付解除', en: 'Document detached' },
     ...CHECKLIST_EVENTS, // checklist items done / waived, coverage added, service level applied
   },
   work: {
