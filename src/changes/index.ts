@@ -12,3 +12,4 @@ export { changeRoutes } from './routes.ts';
 export * from './schema.ts';
 export { changeScope } from './scope.ts';
 export { CI_TYPE_LABELS, type ChangeDeps, type ChangeService, type ChangeView, createChangeService } from './service.ts';
+export { type PlannedDowntime, plannedDowntime } from './release-chain.ts';

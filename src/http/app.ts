@@ -24,6 +24,7 @@ import { createMonitoringService, monitoringRoutes } from '../monitoring/index.t
 import { changeRoutes, createChangeService } from '../changes/index.ts';
 import { changeTaskRoutes } from '../changes/task-routes.ts';
 import { documentRoutes } from '../documents/index.ts';
+import { createServiceLevelService, serviceLevelRoutes } from '../servicelevels/index.ts';
 import { meetingRoutes } from '../meetings/index.ts';
 import { createWorkbench, workbenchRoutes } from '../workbench/index.ts';
 import { mountZabbixWebhook } from '../monitoring/zabbix-server/index.ts';
@@ -40,7 +41,7 @@ export interface AppDeps {
   dbKind: 'pglite' | 'postgres';
   clock: Clock;
   config: Pick<Config, 'session' | 'secureCookies' | 'trustProxy' | 'logLevel'> &
-    Partial<Pick<Config, 'zabbix' | 'platformName' | 'businessHours' | 'mail' | 'files' | 'releases'>>;
+    Partial<Pick<Config, 'zabbix' | 'platformName' | 'businessHours' | 'mail' | 'files' | 'releases' | 'serviceLevels'>>;
   directory?: DirectoryAuthenticator;
   /** Serve the built web UI (off in API tests). */
   serveWeb?: boolean;
@@ -125,6 +126,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   changeRoutes(app, { changes: createChangeService({ db: deps.db, clock: deps.clock }) }); // 変更管理台帳 and the change process (CHG-1)
   changeTaskRoutes(app, { db: deps.db, clock: deps.clock }); // the change checklist and the scale-up/out policy (CHG-5/6/8)
   await releaseRoutes(app, { db: deps.db, clock: deps.clock, platformName: deps.config.platformName, approvalLeadBusinessDays: deps.config.releases?.approvalLeadBusinessDays }); // リリース作業, maintenance days, 変更スケジュール (CHG-2/3/7, CAL-4)
+  serviceLevelRoutes(app, { serviceLevels: createServiceLevelService({ db: deps.db, clock: deps.clock, firstResponseMinutes: deps.config.serviceLevels?.firstResponseMinutes }) }); // 稼働率・品質指標・品質目標・サービスメニュー (SLM-3/4/5/8)
   // The workbench reads every process defined on the kernel (their modules are imported above) and
   // searches the CMDB's CIs through the one searcher it is handed here.
   workbenchRoutes(app, { workbench: createWorkbench({ db: deps.db, clock: deps.clock, searchers: [cmdbSearcher] }) });

@@ -57,14 +57,18 @@ export const PERMISSIONS = [
   // document's author/reviewer/approver roles; manage = editing the register itself (管理者・責任者).
   'document.read',
   'document.manage',
+  // サービスレベル管理 (servicelevels/): everyone on the platform reads (a system owner: their own systems'
+  // availability and the published service menu); the vendor's team judges cases and proposes targets/menus.
+  'servicelevel.read',
+  'servicelevel.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 // Incidents and problems: 担当者 ○ registers and handles, 管理者 ◎ decides and closes (the process
 // tables gate each step); the supervisor reads and approves where N says so.
-const VENDOR: Permission[] = ['org.read', 'mail.read', 'cmdb.read', 'incident.read', 'incident.manage', 'problem.read', 'problem.manage', 'change.read', 'change.manage', 'monitoring.read', 'monitoring.manage', 'document.read'];
+const VENDOR: Permission[] = ['org.read', 'mail.read', 'cmdb.read', 'incident.read', 'incident.manage', 'problem.read', 'problem.manage', 'change.read', 'change.manage', 'monitoring.read', 'monitoring.manage', 'document.read', 'servicelevel.read', 'servicelevel.manage'];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  supervisor: ['org.read', 'audit.read', 'mail.read', 'cmdb.read', 'incident.read', 'problem.read', 'change.read', 'monitoring.read', 'document.read'],
+  supervisor: ['org.read', 'audit.read', 'mail.read', 'cmdb.read', 'incident.read', 'problem.read', 'change.read', 'monitoring.read', 'document.read', 'servicelevel.read'],
   // CMDB-4: only configuration managers edit the ledger; the vendor's 責任者 and 管理者 may too (they
   // direct its upkeep, N §3.5.3.2). 担当者 edit it only when also given 構成管理者.
   vendor_lead: [...VENDOR, 'cmdb.manage', 'document.manage'],
@@ -75,8 +79,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   // monitoring.read too: own department's CIs only (monitoring service), for suppression requests.
   // problem.read: the problems linked to their own incidents only (problems/scope.ts).
   // change.read: the changes touching their own systems and VMs only (changes/scope.ts).
-  system_owner: ['org.read', 'cmdb.read', 'incident.read', 'problem.read', 'change.read', 'monitoring.read', 'document.read'],
-  ict_manager: ['org.read', 'mail.read', 'cmdb.read', 'incident.read', 'document.read'],
+  system_owner: ['org.read', 'cmdb.read', 'incident.read', 'problem.read', 'change.read', 'monitoring.read', 'document.read', 'servicelevel.read'],
+  ict_manager: ['org.read', 'mail.read', 'cmdb.read', 'incident.read', 'document.read', 'servicelevel.read'],
   security_officer: ['org.read', 'audit.read', 'cmdb.read'],
   datacenter_provider: [],
   admin: ['org.read', 'org.manage', 'audit.read', 'mail.read', 'cmdb.read', 'incident.read', 'problem.read', 'change.read', 'monitoring.read', 'monitoring.push', 'document.read'],

@@ -58,6 +58,10 @@ const schema = z.object({
   KIBAN_FILE_MAX_MIB: z.coerce.number().int().min(1).max(1024).default(20),
   /** CHG-2: the supervisor approves a release plan this many business days before the maintenance day. */
   KIBAN_RELEASE_APPROVAL_LEAD_DAYS: z.coerce.number().int().min(0).max(30).default(3),
+  /** SLM-5 / N §3.1.3.4: a KPI worsening this many months in a row opens an improvement problem. */
+  KIBAN_SLM_WORSENING_MONTHS: z.coerce.number().int().min(2).max(12).default(3),
+  /** SLM-4 監視運用: the first response (一次対応着手) is on time within this many minutes of detection. */
+  KIBAN_SLM_FIRST_RESPONSE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
 });
 
 export type Config = {
@@ -94,6 +98,7 @@ export type Config = {
   files: { maxBytes: number };
   /** Releases (src/changes): the approval lead time in business days. */
   releases: { approvalLeadBusinessDays: number };
+  serviceLevels: { worseningMonths: number; firstResponseMinutes: number };
 };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -159,5 +164,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         : undefined,
     files: { maxBytes: e.KIBAN_FILE_MAX_MIB * 1024 * 1024 },
     releases: { approvalLeadBusinessDays: e.KIBAN_RELEASE_APPROVAL_LEAD_DAYS },
+    serviceLevels: { worseningMonths: e.KIBAN_SLM_WORSENING_MONTHS, firstResponseMinutes: e.KIBAN_SLM_FIRST_RESPONSE_MINUTES },
   };
 }

@@ -10,6 +10,7 @@ import { createZabbixJobs, type ZabbixClient, type ZabbixJobs, zabbixClientFor }
 import { createOutboxWorker, createSmtpTransport, type MailTransport } from '../notify/index.ts';
 import { runApprovalDigests } from '../workbench/index.ts';
 import { createServiceLevelJob } from '../changes/sl-apply.ts';
+import { createImprovementJob } from '../servicelevels/index.ts';
 
 /** Runs `fn` every `ms`; returns a stop function. Tests pass their own to fire jobs by hand (`name` says which). */
 export type Every = (fn: () => Promise<void>, ms: number, name: string) => () => void;
@@ -37,7 +38,7 @@ export interface Workers {
 export function startWorkers(deps: {
   db: Db;
   clock: Clock;
-  config: Pick<Config, 'mail'> & Partial<Pick<Config, 'monitoring' | 'platformName' | 'businessHours' | 'zabbix'>>;
+  config: Pick<Config, 'mail'> & Partial<Pick<Config, 'monitoring' | 'platformName' | 'businessHours' | 'zabbix' | 'serviceLevels'>>;
   /** Replaces the production checks (fping, HTTP, Zabbix agent) — tests. */
   monitoringChecks?: Checks;
   transport?: MailTransport;
@@ -94,6 +95,17 @@ export function startWorkers(deps: {
   job('workbench.digest', 60_000, () => runApprovalDigests(deps.db, deps.clock));
   // CHG-5: on its start date a service-level change reaches the CMDB and monitoring, and the 変更連絡 mail goes out.
   job('changes.service_level', 60_000, () => createServiceLevelJob({ db: deps.db, clock: deps.clock, platformName: deps.config.platformName }).runOnce());
+  // SLM-5 / N §3.1.3.4: once a month is closed (the next month's first business day, opening), a KPI
+  // below its target or worsening for KIBAN_SLM_WORSENING_MONTHS months opens one improvement problem.
+  const improvements = createImprovementJob({
+    db: deps.db,
+    clock: deps.clock,
+    calendar: new BusinessCalendar(deps.config.businessHours ?? {}),
+    worseningMonths: deps.config.serviceLevels?.worseningMonths,
+    firstResponseMinutes: deps.config.serviceLevels?.firstResponseMinutes,
+    platformName: deps.config.mail.platformName,
+  });
+  job('servicelevels.improvements', 15 * 60_000, () => improvements.runOnce());
 
   let follow: FollowHandle | undefined;
   if (deps.vcenter) {
