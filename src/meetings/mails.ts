@@ -1,4 +1,5 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
+import type { Db } from '../db/connection.ts';
 import { people } from '../iam/schema.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { enqueueMail, jaDateTime, jaPeriod } from '../notify/index.ts';
@@ -11,7 +12,7 @@ import { meetingActions, meetingAttendees, meetingDecisions, meetingKinds } from
  * address, in the same transaction as the move to 共有済. The minutes text, decisions and action items
  * are in the body; an uploaded minutes file stays in Kiban (the mail names it).
  */
-export function minutesMail(platformName: string, clock: Clock, fileName: (m: Meeting) => Promise<string | null>): SideEffect<Meeting, MeetingContext> {
+export function minutesMail(platformName: string, clock: Clock, fileName: (tx: Db, m: Meeting) => Promise<string | null>): SideEffect<Meeting, MeetingContext> {
   return async (e) => {
     const m = e.record;
     const [kind] = await e.tx.select().from(meetingKinds).where(eq(meetingKinds.code, m.kind));
@@ -32,7 +33,7 @@ export function minutesMail(platformName: string, clock: Clock, fileName: (m: Me
       .leftJoin(people, eq(people.id, meetingActions.ownerId))
       .where(eq(meetingActions.meetingId, m.id))
       .orderBy(asc(meetingActions.seq));
-    const file = await fileName(m);
+    const file = await fileName(e.tx, m);
     const kindName = kind?.name ?? m.kind;
     const list = (xs: string[]) => (xs.length ? xs : ['（なし）']);
     const text = [

@@ -78,9 +78,9 @@ async function setAttendees(t: Db, meetingId: string, ids: readonly string[], no
 export function createMeetingService(deps: MeetingDeps) {
   const { db, clock } = deps;
   const platformName = deps.platformName ?? '第三期サーバ仮想化統合基盤';
-  const fileNameOf = async (m: Meeting) => {
+  const fileNameOf = async (tx: Db, m: Meeting) => {
     if (!m.minutesFileId) return null;
-    const [f] = await db.select({ fileName: storedFiles.fileName }).from(storedFiles).where(eq(storedFiles.id, m.minutesFileId));
+    const [f] = await tx.select({ fileName: storedFiles.fileName }).from(storedFiles).where(eq(storedFiles.id, m.minutesFileId));
     return f?.fileName ?? null;
   };
   const ctxOf = (actor: Actor): MeetingContext => ({ clock, actor, share: minutesMail(platformName, clock, fileNameOf) });
