@@ -266,4 +266,16 @@ describe('ドキュメント一覧 and one revision, role by role', () => {
     await revisionPage(mgr, 'review');
     expect(await actionsOf(mgr)).toContain('review_by_manager');
   });
+
+  it('the screens read in English too', async () => {
+    const mgr = pages.manager;
+    await mgr.goto(`${base}/documents/${manualId}`);
+    await mgr.getByTestId('document-page').waitFor();
+    await mgr.getByTestId('lang-switch').getByText('English').click();
+    await expect.poll(() => mgr.getByTestId('document-revisions').locator('h3').textContent()).toBe('Revisions');
+    expect(await mgr.getByTestId('document-current-badge').textContent()).toBe('Current：Rev. 2');
+    await shot(mgr, 'document-manager-en');
+    await mgr.getByTestId('lang-switch').getByText('日本語').click();
+    await expect.poll(() => mgr.getByTestId('document-revisions').locator('h3').textContent()).toBe('改版履歴');
+  });
 });

@@ -7,7 +7,7 @@ import { LedgerTable } from '../../components/LedgerTable';
 import { ListFooter } from '../../components/ListFooter';
 import { ListPage } from '../../components/ListPage';
 import { PAGE_SIZE, useListParams } from '../../components/useListParams';
-import { useDateTime } from '../../i18n';
+import { roleLabel, useDateTime, useT } from '../../i18n';
 import { hasPermission, useUser } from '../../session';
 import { ExportLinks, ParamCheck, ParamSelect } from '../incidents/IncidentLedger';
 import { DocumentForm } from './DocumentForm';
@@ -24,6 +24,7 @@ const nowrap = { style: { whiteSpace: 'nowrap' } } as const;
  */
 export function DocumentLedger() {
   const t = useDT();
+  const tg = useT();
   const fmt = useDateTime();
   const user = useUser();
   const qc = useQueryClient();
@@ -100,9 +101,9 @@ export function DocumentLedger() {
                 { key: 'name', header: t('doc.name'), sortKey: 'name', ellipsis: 210, title: (d) => d.name, render: (d) => d.name },
                 { key: 'location', header: t('doc.location'), ellipsis: 200, title: (d) => d.location, render: (d) => d.location, defaultHidden: true },
                 { key: 'retention', header: t('doc.retention'), sortKey: 'retention', td: nowrap, render: (d) => t(`doc.ret.${d.retention}`) },
-                { key: 'authorRole', header: t('doc.authorRole'), td: nowrap, render: (d) => d.authorRoleLabel },
-                { key: 'reviewerRole', header: t('doc.reviewerRole'), td: nowrap, render: (d) => d.reviewerRoleLabel },
-                { key: 'approverRole', header: t('doc.approverRole'), td: nowrap, render: (d) => d.approverRoleLabel },
+                { key: 'authorRole', header: t('doc.authorRole'), td: nowrap, render: (d) => roleLabel(tg, d.authorRole) },
+                { key: 'reviewerRole', header: t('doc.reviewerRole'), td: nowrap, render: (d) => roleLabel(tg, d.reviewerRole) },
+                { key: 'approverRole', header: t('doc.approverRole'), td: nowrap, render: (d) => roleLabel(tg, d.approverRole) },
                 {
                   key: 'affectsOwners',
                   header: t('doc.affectsOwners.short'),

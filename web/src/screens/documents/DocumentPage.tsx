@@ -6,13 +6,13 @@ import { ApiError } from '../../api';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Field } from '../../components/Field';
 import { PageLoader } from '../../components/PageLoader';
-import { useDateTime, useLang } from '../../i18n';
+import { roleLabel, useDateTime, useLang, useT } from '../../i18n';
 import { bi, Section } from '../../workbench';
 import { StateBadge } from '../incidents/common';
 import { NotFoundScreen } from '../NotFoundScreen';
 import { DocumentForm } from './DocumentForm';
 import { type DocumentDetail, fileSize, getDiff, getDocument, revisionFileHref, startRevision } from './documentsApi';
-import { type DT, useDT } from './i18n';
+import { type DKey, type DT, useDT } from './i18n';
 
 function Revisions({ d, t }: { d: DocumentDetail; t: DT }) {
   const fmt = useDateTime();
@@ -85,6 +85,21 @@ function Revisions({ d, t }: { d: DocumentDetail; t: DT }) {
   );
 }
 
+/** The diff's fields (server keys) in the UI language; the server's Japanese label otherwise. */
+const DIFF_LABELS: Record<string, DKey> = {
+  state: 'doc.state',
+  reason: 'doc.reason',
+  summary: 'doc.summary',
+  publishedAt: 'doc.revisedAt',
+  authorLabel: 'doc.revisedBy',
+  approvedByLabel: 'doc.approvedBy',
+  fileName: 'doc.diff.fileName',
+  size: 'doc.diff.size',
+  sha256: 'doc.rev.sha',
+  reviewerRole: 'doc.reviewerRole',
+  approverRole: 'doc.approverRole',
+};
+
 function Diff({ d, t }: { d: DocumentDetail; t: DT }) {
   const nos = d.revisions.map((r) => r.revisionNo);
   const [from, setFrom] = useState<string | null>(nos[1] ? String(nos[1]) : null);
@@ -117,7 +132,7 @@ function Diff({ d, t }: { d: DocumentDetail; t: DT }) {
               {diff.data.fields.map((f) => (
                 <Table.Tr key={f.key} data-testid="diff-row" data-changed={f.changed} style={f.changed ? { background: 'var(--mantine-color-yellow-0)' } : undefined}>
                   <Table.Td style={{ whiteSpace: 'nowrap' }} fw={f.changed ? 600 : undefined}>
-                    {f.label}
+                    {DIFF_LABELS[f.key] ? t(DIFF_LABELS[f.key]!) : f.label}
                   </Table.Td>
                   <Table.Td style={{ wordBreak: 'break-all' }}>{f.from ?? '—'}</Table.Td>
                   <Table.Td style={{ wordBreak: 'break-all' }}>{f.to ?? '—'}</Table.Td>
@@ -134,6 +149,7 @@ function Diff({ d, t }: { d: DocumentDetail; t: DT }) {
 /** 改版を開始: the new version's file and 改版理由 (and what changed), by the document's author role. */
 function StartRevision({ d, t }: { d: DocumentDetail; t: DT }) {
   const { lang } = useLang();
+  const tg = useT();
   const nav = useNavigate();
   const qc = useQueryClient();
   const [file, setFile] = useState<File | null>(null);
@@ -159,7 +175,7 @@ function StartRevision({ d, t }: { d: DocumentDetail; t: DT }) {
     return (
       <Section title={t('doc.startRevision')} testId="document-start-revision">
         <Text size="sm" c="dimmed" data-testid="start-revision-refused">
-          {open ? t('doc.startRevision.open', { rev: `${t('doc.revNo', { n: open.revisionNo })}・${bi(lang, open.stateLabel)}` }) : t('doc.startRevision.notAuthor', { role: d.authorRoleLabel })}
+          {open ? t('doc.startRevision.open', { rev: `${t('doc.revNo', { n: open.revisionNo })}・${bi(lang, open.stateLabel)}` }) : t('doc.startRevision.notAuthor', { role: roleLabel(tg, d.authorRole) })}
         </Text>
         {open && (
           <Anchor component={Link} to={`/documents/revisions/${open.id}`} size="sm">
@@ -194,6 +210,7 @@ function StartRevision({ d, t }: { d: DocumentDetail; t: DT }) {
 export function DocumentPage() {
   const { id = '' } = useParams();
   const t = useDT();
+  const tg = useT();
   const fmt = useDateTime();
   const qc = useQueryClient();
   const [editing, setEditing] = useState(false);
@@ -242,9 +259,9 @@ export function DocumentPage() {
           <Field label={t('doc.location')}>{d.location}</Field>
           <Field label={t('doc.retention')}>{t(`doc.ret.${d.retention}`)}</Field>
           <Field label={t('doc.affectsOwners')}>{d.affectsOwners ? t('doc.yes') : t('doc.no')}</Field>
-          <Field label={t('doc.authorRole')}>{d.authorRoleLabel}</Field>
-          <Field label={t('doc.reviewerRole')}>{d.reviewerRoleLabel}</Field>
-          <Field label={t('doc.approverRole')}>{d.approverRoleLabel}</Field>
+          <Field label={t('doc.authorRole')}>{roleLabel(tg, d.authorRole)}</Field>
+          <Field label={t('doc.reviewerRole')}>{roleLabel(tg, d.reviewerRole)}</Field>
+          <Field label={t('doc.approverRole')}>{roleLabel(tg, d.approverRole)}</Field>
           <Field label={t('doc.revisedAt')}>{d.revisedAt ? fmt(d.revisedAt) : '—'}</Field>
           <Field label={t('doc.revisedBy')}>{d.revisedBy ?? '—'}</Field>
           <Field label={t('doc.approvedBy')}>{d.approvedBy ?? '—'}</Field>
