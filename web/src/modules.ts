@@ -37,6 +37,7 @@ export const MODULES: readonly ModuleDef[] = [
   { id: 'problems', path: '/problems', label: 'nav.problems', description: 'navDesc.problems', permission: 'problem.read', screen: lazy(() => import('./screens/problems/ProblemsScreen')) },
   { id: 'changes', path: '/changes', label: 'nav.changes', description: 'navDesc.changes', permission: 'change.read', screen: lazy(() => import('./screens/changes/ChangesScreen')) },
   { id: 'documents', path: '/documents', label: 'nav.documents', description: 'navDesc.documents', permission: 'document.read', screen: lazy(() => import('./screens/documents/DocumentsScreen')) },
+  { id: 'meetings', path: '/meetings', label: 'nav.meetings', description: 'navDesc.meetings', permission: 'org.read', screen: lazy(() => import('./screens/meetings/MeetingsScreen')) },
   { id: 'monitoring', path: '/monitoring', label: 'nav.monitoring', description: 'navDesc.monitoring', permission: 'monitoring.read', screen: lazy(() => import('./screens/monitoring/MonitoringScreen')) },
   { id: 'audit', path: '/audit', label: 'nav.audit', description: 'navDesc.audit', permission: 'audit.read', screen: lazy(() => import('./screens/AuditScreen')) },
 ];

@@ -54,6 +54,8 @@ export const en: Dict = {
   'navDesc.changes': 'Change intake, priority and due-date approval, policy decisions, completion and close (change ledger)',
   'nav.documents': 'Documents',
   'navDesc.documents': 'Document register, revisions (author → review → approval → stored), version comparison, the month’s register changes',
+  'nav.meetings': 'Meetings',
+  'navDesc.meetings': 'Monthly report and other meetings (N §2.7.3), minutes approved and shared, decisions, action items',
   'nav.monitoring': 'Monitoring',
   'navDesc.monitoring': 'Live status by site, cluster, host and system; alert ledger; suppression requests; monitoring settings',
 

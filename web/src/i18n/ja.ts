@@ -55,6 +55,8 @@ export const ja = {
   'navDesc.changes': '変更の受付・優先度と納期の承認・変更方針の検討・リリース完了報告とクローズ（変更管理台帳）',
   'nav.documents': 'ドキュメント管理',
   'navDesc.documents': 'ドキュメント一覧・改版（作成／修正 → レビュー → 承認 → サーバ格納）・版の比較・月のドキュメント一覧の変更',
+  'nav.meetings': '会議体',
+  'navDesc.meetings': '月次報告会などの会議（N §2.7.3）・議事録の承認と共有・決定事項・宿題',
   'nav.monitoring': '監視',
   'navDesc.monitoring': '監視状況（拠点・クラスタ・ホスト・システム別）、監視対応台帳、監視の一時抑止、監視設定一覧',
 
