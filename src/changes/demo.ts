@@ -317,7 +317,7 @@ export async function loadDemoChanges(db: Db, clock: Clock, opts: { calendar?: B
   await approvedRelease(C.pm!.id, p2nd, Math.min(now - 2 * HOUR, w2.start.getTime() - 7 * DAY));
 
   // 3. A storage firmware update: 異常発生 → 調査 → 切戻し指示 → 切戻し完了; completion reported.
-  await from('storage', toImplementing(due(5, p1)));
+  await from('storage', toImplementing(due(14))); // 納期 with room for a second attempt
   const w3 = window(p1, 9, 12);
   const stR = await approvedRelease(C.storage!.id, plan(w3, { work: `${storage.name} のコントローラファームウェア更新`, impact: '作業中はストレージの冗長性が一時的に低下（業務停止なし見込み）', scope: `${storage.name} を利用する全仮想マシン` }));
   at(w3.start.getTime());
@@ -336,7 +336,7 @@ export async function loadDemoChanges(db: Db, clock: Clock, opts: { calendar?: B
   await close('storage', [[op, 'report_completion', { completionReport: '異常発生のため切戻しを実施。HBA ドライバ更新後に改めて計画する。' }]]);
 
   // 4. A core switch firmware update, done; the completion report checked, awaiting the supervisor's close.
-  await from('switch', toImplementing(due(5, p2)));
+  await from('switch', toImplementing(due(5))); // 納期: the end of the vulnerability's grace period
   const w4 = window(p2, 13, 16);
   const swR = await approvedRelease(C.switch!.id, plan(w4, { work: `${sw.name} のファームウェア更新（冗長構成を片系ずつ）`, impact: '片系ずつ更新のため通信断なし見込み', scope: `${sw.name} 配下のネットワーク` }));
   await run(swR, w4.start, w4.end, '両系の更新と通信の正常性を確認した');
