@@ -52,6 +52,8 @@ export const en: Dict = {
   'navDesc.problems': 'Root-cause investigation, permanent-fix decisions and preventive-maintenance targets',
   'nav.changes': 'Changes',
   'navDesc.changes': 'Change intake, priority and due-date approval, policy decisions, completion and close (change ledger)',
+  'nav.servicelevels': 'Service levels',
+  'navDesc.servicelevels': 'Availability per level, system and VM; KPIs with exclusions; quality targets with history and approval; the service menu',
   'nav.documents': 'Documents',
   'navDesc.documents': 'Document register, revisions (author → review → approval → stored), version comparison, the month’s register changes',
   'nav.meetings': 'Meetings',

@@ -53,6 +53,8 @@ export const ja = {
   'navDesc.problems': '根本原因の調査・恒久対処の判断と予防保守対象機器',
   'nav.changes': '変更管理',
   'navDesc.changes': '変更の受付・優先度と納期の承認・変更方針の検討・リリース完了報告とクローズ（変更管理台帳）',
+  'nav.servicelevels': 'サービスレベル管理',
+  'navDesc.servicelevels': '稼働率（レベル・システム・仮想マシン別）・品質指標と対象外・品質目標の履歴と変更承認・サービスメニュー',
   'nav.documents': 'ドキュメント管理',
   'navDesc.documents': 'ドキュメント一覧・改版（作成／修正 → レビュー → 承認 → サーバ格納）・版の比較・月のドキュメント一覧の変更',
   'nav.meetings': '会議体',
