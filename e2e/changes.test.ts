@@ -169,8 +169,11 @@ beforeAll(async () => {
 afterAll(() => e?.close());
 // One journey: once a step fails, the later ones are skipped (they would only time out).
 let failed = false;
-afterEach((ctx) => {
-  if (ctx.task.result?.state === 'fail') failed = true;
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state !== 'fail') return;
+  failed = true;
+  // What each person saw when it failed.
+  for (const who of WHO) await pages[who]?.screenshot({ path: join(SHOTS, `chg-failed-${who}.png`), fullPage: true }).catch(() => undefined);
 });
 beforeEach((ctx) => {
   if (failed) ctx.skip();
