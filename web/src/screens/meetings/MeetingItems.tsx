@@ -51,6 +51,7 @@ function DecisionForm({ m, onChange, t }: Props & { t: MT }) {
           onChange={(v) => setKind((v as typeof kind) ?? 'general')}
           allowDeselect={false}
           maw={200}
+          data-testid="decision-kind"
         />
         <Textarea label={t('mtg.decision.text')} autosize minRows={1} value={text} onChange={(e) => setText(e.currentTarget.value)} error={err?.fields.text} data-testid="decision-text" />
       </Group>

@@ -28,16 +28,16 @@ function KindsTable({ onNew }: { onNew?: (kind: string) => void }) {
   return (
     <Section title={t('mtg.kinds')} testId="meeting-kinds">
       <ScrollArea>
-        <Table striped withTableBorder fz="sm" miw={980} data-testid="kinds-table">
+        <Table striped withTableBorder fz="sm" miw={1100} data-testid="kinds-table">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>{t('mtg.no')}</Table.Th>
+              <Table.Th {...nowrap}>{t('mtg.no')}</Table.Th>
               <Table.Th>{t('mtg.kind')}</Table.Th>
               <Table.Th>{t('mtg.purpose')}</Table.Th>
               <Table.Th>{t('mtg.cadence')}</Table.Th>
               <Table.Th>{t('mtg.required')}</Table.Th>
-              <Table.Th>{t('mtg.lastHeld')}</Table.Th>
-              <Table.Th>{t('mtg.nextDue')}</Table.Th>
+              <Table.Th {...nowrap}>{t('mtg.lastHeld')}</Table.Th>
+              <Table.Th {...nowrap}>{t('mtg.nextDue')}</Table.Th>
               {onNew && <Table.Th />}
             </Table.Tr>
           </Table.Thead>
@@ -48,9 +48,9 @@ function KindsTable({ onNew }: { onNew?: (kind: string) => void }) {
                 <Table.Td {...nowrap} fw={600}>
                   {k.name}
                 </Table.Td>
-                <Table.Td maw={320}>{k.purpose}</Table.Td>
-                <Table.Td maw={160}>{k.cadenceLabel}</Table.Td>
-                <Table.Td>
+                <Table.Td miw={240} maw={340}>{k.purpose}</Table.Td>
+                <Table.Td miw={110} maw={170}>{k.cadenceLabel}</Table.Td>
+                <Table.Td miw={230}>
                   <Group gap={4}>
                     {k.requiredRoles.map((r) => (
                       <Badge key={r} variant="light" tt="none" size="sm">
