@@ -22,12 +22,14 @@ export async function loadDemo(db: Db, clock: Clock, opts: DemoOptions = {}): Pr
   const mon = await (await import('../monitoring/demo.ts')).loadDemoMonitoring(db, clock);
   const chg = await (await import('../changes/demo.ts')).loadDemoChanges(db, clock);
   const doc = await (await import('../documents/demo.ts')).loadDemoDocuments(db, clock);
+  const mtg = await (await import('../meetings/demo.ts')).loadDemoMeetings(db, clock);
   const summary = [
     `${org.departments.length} departments, ${org.people} people`,
     `Estate: ${e.sites} sites, ${e.clusters} clusters, ${e.hosts} ESXi hosts, ${e.storage} storage, ${e.networkDevices} network devices, ${e.systems} systems, ${e.vms} VMs, ${e.contacts} contacts`,
     `Monitoring: ${mon.targets} targets, ${mon.items} items, ${mon.alerts} alerts, ${mon.suppressions} suppression requests`,
     `Changes: ${chg.changes} changes, ${chg.releases} releases, ${chg.maintenanceDays} maintenance days`,
     `Documents: ${doc.documents} in the register, ${doc.revisions} revisions`,
+    `Meetings: ${mtg.meetings} meetings, ${mtg.actionItems} action items`,
     formatDemoLogins(org.logins),
   ].join('\n');
   return { org, estate: e, summary };
