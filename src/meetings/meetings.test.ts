@@ -234,6 +234,12 @@ describe('a meeting and its minutes (ORG-6)', () => {
     const ictIds = (await get(s.ict, '/api/meetings')).json().items.map((m: { id: string }) => m.id);
     expect(ictIds.length).toBe(4);
     expect((await get(s.owner, `/api/meetings/${all.find((m: { kind: string }) => m.kind === 'monthly_report').id}`)).statusCode).toBe(404);
+    // An action item's owner reads its meeting (the inbox links there) without attending it.
+    const sec = all.find((m: { kind: string }) => m.kind === 'security');
+    expect((await get(s.ownerB, `/api/meetings/${sec.id}`)).statusCode).toBe(404);
+    expect((await send(s.mgr, 'POST', `/api/meetings/${sec.id}/action-items`, { title: '影響調査', ownerId: ids.ownerB, dueOn: '2026-12-20' })).statusCode).toBe(201);
+    expect((await get(s.ownerB, `/api/meetings/${sec.id}`)).statusCode).toBe(200);
+    expect((await get(s.ownerB, '/api/meetings')).json().items.map((m: { id: string }) => m.id)).toEqual([sec.id]);
     const csv = await get(s.sup, '/api/meetings.csv?kind=monthly_report');
     const rows = parse(csv.body.replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[];
     expect(rows).toEqual([expect.objectContaining({ 会議番号: 'MTG-2026-0001', 会議体: '月次報告会', 状態: '議事録共有済', 議事録承認者: 'supさん (sup)' })]);

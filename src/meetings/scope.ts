@@ -26,10 +26,14 @@ export function requireEditor(actor: Actor): void {
 const attends = (actor: Actor, meetingId: SQL | typeof meetings.id) =>
   actor.personId ? sql`EXISTS (SELECT 1 FROM ${meetingAttendees} WHERE ${meetingAttendees.meetingId} = ${meetingId} AND ${meetingAttendees.personId} = ${actor.personId})` : sql`false`;
 
-/** The meetings `actor` may see; the service, the inbox and the search apply it (anything else is a 404). */
+/** The meetings `actor` may see (attended, or owning one of its action items); the service, the inbox and the search apply it (anything else is a 404). */
 export function meetingScope(actor: Actor): SQL | undefined {
   if (readsAll(actor)) return undefined;
-  return attends(actor, meetings.id);
+  // The owner of one of its action items reads it too (the inbox links the item to its meeting).
+  const owns = actor.personId
+    ? sql`EXISTS (SELECT 1 FROM ${meetingActions} WHERE ${meetingActions.meetingId} = ${meetings.id} AND ${meetingActions.ownerId} = ${actor.personId})`
+    : sql`false`;
+  return sql`(${attends(actor, meetings.id)} OR ${owns})`;
 }
 
 /** The action items `actor` may see: their own, and those of the meetings they may see. */
