@@ -2,7 +2,11 @@ import { eq, ne, sql } from 'drizzle-orm';
 import { visibleDepartments } from '../iam/actor.ts';
 import { systemActor } from '../iam/actor.ts';
 import { defineProcess, type FireContext, fire, type SideEffect } from '../process/index.ts';
+import { KPI_DEFINITIONS } from './kpis.ts';
 import { slMenuVersions, slTargets } from './schema.ts';
+
+/** The KPI's Japanese label in SQL (the inbox and search title of a target). */
+const kpiLabelSql = sql.raw(`CASE ${KPI_DEFINITIONS.map((d) => `WHEN "sl_targets"."kpi" = '${d.key}' THEN '${d.label.ja}'`).join(' ')} ELSE "sl_targets"."kpi" END`);
 
 export type Target = typeof slTargets.$inferSelect;
 export type MenuVersion = typeof slMenuVersions.$inferSelect;
@@ -37,7 +41,7 @@ export const slTargetProcess = defineProcess<string, string, Target, FireContext
     module: { ja: '品質目標', en: 'Quality target' },
     permission: 'servicelevel.read',
     ref: slTargets.refNo,
-    title: sql`'品質目標 ' || ${slTargets.kpi} || ' ' || ${slTargets.targetPercent} || '%'`,
+    title: sql`'品質目標 ' || ${kpiLabelSql} || ' ' || ${slTargets.targetPercent} || '%'`,
     path: (id) => `/servicelevels/targets/${id}`,
     // Targets are the platform's, not a department's: owners see none in their inbox.
     scope: (actor) => (visibleDepartments(actor) === null ? undefined : sql`false`),

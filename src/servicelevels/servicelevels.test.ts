@@ -276,6 +276,10 @@ describe('品質目標 (SLM-5)', () => {
     expect(Object.keys((await propose(s.mgr, { kpi: 'availability_a', targetPercent: 99.8, effectiveFrom: '2026-12' })).json().error.fields)).toEqual(['reason']);
     const mid = ok(await propose(s.mgr, { kpi: 'availability_a', targetPercent: 99.8, effectiveFrom: '2026-12', reason: 'DR 構成の見直し' }), 201);
     expect(mid.kind).toBe('mid_year_change');
+    // The supervisor finds it in their inbox (the process is on the kernel with a work spec); the requester does not.
+    const inbox = (u: Session) => get(u, '/api/inbox').then((r) => r.json().items as { ref: string; title: string }[]);
+    expect((await inbox(s.sup)).find((x) => x.ref === mid.refNo)?.title).toBe('品質目標 システムサービスレベル「A」の稼働率 99.8%');
+    expect((await inbox(s.owner)).some((x) => x.ref === mid.refNo)).toBe(false);
     const view = ok(await get(s.sup, `/api/servicelevels/targets/${mid.id}`));
     expect(view.process.actions.map((a: { action: string }) => a.action)).toContain('approve');
     expect(view.history.map((h: { targetPercent: number }) => h.targetPercent)).toEqual([99.9]);

@@ -20,7 +20,7 @@ function BasisModal({ basis, a, onClose, t }: { basis: Basis | null; a: Availabi
   const inc = a.incidents.filter((i) => basis.figure.incidentIds.includes(i.id));
   const win = a.windows.filter((w) => basis.figure.windowIds.includes(w.id));
   return (
-    <Modal opened onClose={onClose} size="xl" title={`${basis.title} — ${pct(basis.figure.availability)}`} data-testid="sl-basis">
+    <Modal opened onClose={onClose} size="min(1100px, 95vw)" title={`${basis.title} — ${pct(basis.figure.availability)}`} data-testid="sl-basis">
       <Stack gap="md">
         <Text size="sm">
           ({basis.figure.periodMinutes} − {basis.figure.plannedMinutes} − {basis.figure.nonOperatingMinutes}) ÷ ({basis.figure.periodMinutes} − {basis.figure.plannedMinutes}) = {pct(basis.figure.availability)}
@@ -82,7 +82,7 @@ function IncidentTable({ rows, t, fmt }: { rows: Availability['incidents']; t: S
                 {i.targetMet !== null && <Badge color={i.targetMet ? 'green' : 'red'} tt="none" size="sm">{t(i.targetMet ? 'sl.met' : 'sl.missed')}</Badge>}
               </Table.Td>
               <Table.Td>
-                <Badge color={i.treatedAs === 'degraded' ? 'gray' : 'red'} variant="light" tt="none">{t(i.treatedAs === 'degraded' ? 'sl.degraded' : 'sl.nonOperating')}</Badge>
+                <Badge color={i.treatedAs === "degraded" ? "gray" : "red"} variant="light" tt="none" style={{ overflow: "visible" }} styles={{ label: { overflow: "visible" } }}>{t(i.treatedAs === 'degraded' ? 'sl.degraded' : 'sl.nonOperating')}</Badge>
               </Table.Td>
             </Table.Tr>
           ))}
@@ -92,13 +92,15 @@ function IncidentTable({ rows, t, fmt }: { rows: Availability['incidents']; t: S
   );
 }
 
+const NOWRAP = { whiteSpace: 'nowrap' } as const;
+
 function FigureCells({ f }: { f: Figure }) {
   return (
     <>
-      <Table.Td ta="right">{f.periodMinutes.toLocaleString()}</Table.Td>
-      <Table.Td ta="right">{f.plannedMinutes.toLocaleString()}</Table.Td>
-      <Table.Td ta="right">{f.nonOperatingMinutes.toLocaleString()}</Table.Td>
-      <Table.Td ta="right" fw={700}>{pct(f.availability)}</Table.Td>
+      <Table.Td ta="right" style={NOWRAP}>{f.periodMinutes.toLocaleString()}</Table.Td>
+      <Table.Td ta="right" style={NOWRAP}>{f.plannedMinutes.toLocaleString()}</Table.Td>
+      <Table.Td ta="right" style={NOWRAP} c={f.nonOperatingMinutes > 0 ? 'red' : undefined}>{f.nonOperatingMinutes.toLocaleString()}</Table.Td>
+      <Table.Td ta="right" fw={700} style={NOWRAP}>{pct(f.availability)}</Table.Td>
     </>
   );
 }
@@ -114,15 +116,15 @@ export function AvailabilityTab({ month }: { month: string }) {
   const a = q.data;
   const heads = (
     <>
-      <Table.Th ta="right">{t('sl.period')}</Table.Th>
-      <Table.Th ta="right">{t('sl.planned')}</Table.Th>
-      <Table.Th ta="right">{t('sl.nonop')}</Table.Th>
-      <Table.Th ta="right">{t('sl.availability')}</Table.Th>
+      <Table.Th ta="right" style={NOWRAP}>{t('sl.period')}</Table.Th>
+      <Table.Th ta="right" style={NOWRAP}>{t('sl.planned')}</Table.Th>
+      <Table.Th ta="right" style={NOWRAP}>{t('sl.nonop')}</Table.Th>
+      <Table.Th ta="right" style={NOWRAP}>{t('sl.availability')}</Table.Th>
       <Table.Th />
     </>
   );
   const open = (title: string, figure: Figure) => (
-    <Table.Td>
+    <Table.Td style={NOWRAP}>
       <Button size="compact-xs" variant="subtle" onClick={() => setBasis({ title, figure })} data-testid="sl-open-basis">
         {t('sl.open')}（{figure.incidentIds.length}／{figure.windowIds.length}）
       </Button>
@@ -160,14 +162,14 @@ export function AvailabilityTab({ month }: { month: string }) {
         </Table.Tbody>
       </Table>
       <Title order={4}>{t('sl.systems')}</Title>
-      <ScrollArea>
-        <Table withTableBorder striped fz="sm" data-testid="sl-systems">
+      <ScrollArea h={a.systems.length > 12 ? 460 : undefined}>
+        <Table withTableBorder striped fz="sm" stickyHeader data-testid="sl-systems">
           <Table.Thead>
             <Table.Tr>
               <Table.Th>{t('sl.name')}</Table.Th>
               <Table.Th>{t('sl.department')}</Table.Th>
-              <Table.Th>{t('sl.level')}</Table.Th>
-              <Table.Th ta="right">{t('sl.vmCount')}</Table.Th>
+              <Table.Th style={NOWRAP}>{t('sl.level')}</Table.Th>
+              <Table.Th ta="right" style={NOWRAP}>{t('sl.vmCount')}</Table.Th>
               {heads}
             </Table.Tr>
           </Table.Thead>
@@ -187,12 +189,12 @@ export function AvailabilityTab({ month }: { month: string }) {
       </ScrollArea>
       <Title order={4}>{t('sl.vms')}</Title>
       <ScrollArea h={a.vms.length > 12 ? 420 : undefined}>
-        <Table withTableBorder striped fz="sm" data-testid="sl-vms">
+        <Table withTableBorder striped fz="sm" stickyHeader data-testid="sl-vms">
           <Table.Thead>
             <Table.Tr>
               <Table.Th>{t('sl.name')}</Table.Th>
-              <Table.Th>{t('sl.systems')}</Table.Th>
-              <Table.Th>{t('sl.countedAs')}</Table.Th>
+              <Table.Th>{t('sl.system')}</Table.Th>
+              <Table.Th style={NOWRAP}>{t('sl.countedAs')}</Table.Th>
               {heads}
             </Table.Tr>
           </Table.Thead>

@@ -27,7 +27,7 @@ function ItemsTable({ items, t }: { items: readonly MenuItem[]; t: SLT }) {
       <Table.Tbody>
         {items.map((i) => (
           <Table.Tr key={i.code}>
-            <Table.Td ff="monospace">{i.code}</Table.Td>
+            <Table.Td ff="monospace" style={{ whiteSpace: 'nowrap' }}>{i.code}</Table.Td>
             <Table.Td fw={600}>{i.name}</Table.Td>
             <Table.Td>{i.description}</Table.Td>
             <Table.Td><Text size="xs">{i.levels.A ?? '—'}</Text></Table.Td>
