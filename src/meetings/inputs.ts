@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { ROLES } from '../iam/roles.ts';
 import { KIND_CODES } from './kinds.ts';
+import { MEETING_CADENCES } from './schema.ts';
 
 const text = (max: number) => z.string().trim().max(max);
 const instant = z.iso.datetime({ offset: true });
@@ -81,3 +83,17 @@ export const processActionInput = z
   .object({ version: z.number().int().min(1), comment: text(4000).optional(), reason: text(4000).optional() })
   .strict();
 export type ProcessActionInput = z.input<typeof processActionInput>;
+
+/** A revision of a kind (N §2.7.3: 目的が変更になった場合は、会議内容、開催時期、必須出席者の見直しを行う). */
+export const kindUpdate = z
+  .object({
+    purpose: text(1000).min(1).optional(),
+    agenda: z.array(text(500).min(1)).min(1).max(50).optional(),
+    cadence: z.enum(MEETING_CADENCES).optional(),
+    cadenceLabel: text(200).min(1).optional(),
+    requiredRoles: z.array(z.enum(ROLES)).min(1).max(10).optional(),
+    /** Optimistic concurrency on the kind's last update (ISO instant as read). */
+    updatedAt: z.iso.datetime({ offset: true }),
+  })
+  .strict();
+export type KindUpdate = z.input<typeof kindUpdate>;

@@ -79,6 +79,18 @@ describe('会議体 (N §2.7.3)', () => {
     expect(kinds[7].requiredRoles).toContain('system_owner');
     expect(kinds[0].nextDueOn).toBeNull();
   });
+
+  it('a kind is revised when its purpose changes (N: 目的が変更になった場合は…見直し), by the manager only, audited', async () => {
+    const k = (await get(s.mgr, '/api/meetings/kinds')).json().items[2];
+    expect((await send(s.op, 'PATCH', '/api/meetings/kinds/operation_status', { cadenceLabel: '隔週', updatedAt: k.updatedAt })).statusCode).toBe(403);
+    const bad = await send(s.mgr, 'PATCH', '/api/meetings/kinds/operation_status', { requiredRoles: ['boss'], updatedAt: k.updatedAt });
+    expect(Object.keys(bad.json().error.fields)).toEqual(['requiredRoles.0']);
+    t.clock.advance(60_000);
+    const ok = await send(s.mgr, 'PATCH', '/api/meetings/kinds/operation_status', { cadenceLabel: '隔週（安定化確認まで）', updatedAt: k.updatedAt });
+    expect(ok.statusCode).toBe(200);
+    expect((await send(s.mgr, 'PATCH', '/api/meetings/kinds/operation_status', { cadenceLabel: 'x', updatedAt: k.updatedAt })).statusCode).toBe(409);
+    expect((await get(s.sup, '/api/meetings/kinds')).json().items[2].cadenceLabel).toBe('隔週（安定化確認まで）');
+  });
 });
 
 describe('a meeting and its minutes (ORG-6)', () => {

@@ -7,12 +7,13 @@ import { multipartOptions, readUpload, sendStoredFile } from '../files/index.ts'
 import { sessionOf } from '../http/session.ts';
 import { ledgerFile, sendLedger } from '../incidents/index.ts';
 import type { Clock } from '../kernel/clock.ts';
-import { actionItemInput, actionListQuery, decisionInput, meetingInput, meetingListQuery, meetingUpdate, processActionInput, referenceInput } from './inputs.ts';
+import { actionItemInput, kindUpdate, actionListQuery, decisionInput, meetingInput, meetingListQuery, meetingUpdate, processActionInput, referenceInput } from './inputs.ts';
 import { ACTION_LEDGER, MEETING_LEDGER } from './ledger.ts';
 import { createMeetingService } from './service.ts';
 
 const idParam = z.object({ id: z.uuid() }).strict();
 const actionParam = z.object({ id: z.uuid(), action: z.string().trim().min(1).max(40) }).strict();
+const codeParam = z.object({ code: z.string().regex(/^[a-z][a-z0-9_]{1,39}$/) }).strict();
 const refParam = z.object({ id: z.uuid(), refId: z.uuid() }).strict();
 
 /**
@@ -29,6 +30,9 @@ export async function meetingRoutes(app: FastifyInstance, deps: { db: Db; clock:
     const actor = (req: Parameters<typeof sessionOf>[0]) => sessionOf(req).actor;
 
     r.get('/api/meetings/kinds', { schema: { tags, summary: '会議体（N §2.7.3）と次回の開催時期' } }, async (req) => ({ items: await svc.kinds(actor(req)) }));
+    r.patch('/api/meetings/kinds/:code', { schema: { tags, summary: '会議体の見直し（目的・会議内容・開催時期・必須出席者）', params: codeParam, body: kindUpdate } }, async (req) =>
+      svc.updateKind(actor(req), req.params.code, req.body),
+    );
     r.get('/api/meetings/people', { schema: { tags, summary: '出席者・宿題担当者の候補' } }, async (req) => svc.candidates(actor(req)));
     r.get('/api/meetings', { schema: { tags, summary: '会議一覧', querystring: meetingListQuery } }, async (req) => svc.list(actor(req), req.query));
     r.get('/api/meetings/actions', { schema: { tags, summary: '宿題一覧', querystring: actionListQuery } }, async (req) => svc.items.listActions(actor(req), req.query));

@@ -12,7 +12,7 @@ import { listMailsFor } from '../notify/index.ts';
 import { fire, processView, recordEvent } from '../process/index.ts';
 import { createMeetingItems } from './items.ts';
 import { CADENCE_LABELS, ensureMeetingKinds, nextDue } from './kinds.ts';
-import { type MeetingInput, type MeetingListQuery, type MeetingUpdate, meetingInput, meetingUpdate, type ProcessActionInput, processActionInput } from './inputs.ts';
+import { type KindUpdate, kindUpdate, type MeetingInput, type MeetingListQuery, type MeetingUpdate, meetingInput, meetingUpdate, type ProcessActionInput, processActionInput } from './inputs.ts';
 import { minutesMail } from './mails.ts';
 import { missingRoles, peopleWithRoles, requiredAttendees } from './people.ts';
 import { type Meeting, type MeetingContext, meetingProcess } from './process.ts';
@@ -117,6 +117,26 @@ export function createMeetingService(deps: MeetingDeps) {
         nextDueOn: due,
         dueOverdue: due !== null && due < today && !next,
       };
+    });
+  }
+
+  /** 見直し of a kind's purpose, agenda, cadence or required attendees by the meetings' keepers (audited). */
+  async function updateKind(actor: Actor, code: string, raw: KindUpdate) {
+    requireEditor(actor);
+    const { updatedAt, ...patch } = kindUpdate.parse(raw);
+    await ready();
+    return inTx(db, async (t) => {
+      const [before] = await t.select().from(meetingKinds).where(eq(meetingKinds.code, code));
+      if (!before) throw new NotFoundError('error.not_found');
+      if (before.updatedAt.toISOString() !== new Date(updatedAt).toISOString()) throw new ConflictError('error.stale_version');
+      const [after] = await t
+        .update(meetingKinds)
+        .set({ ...patch, updatedAt: clock.now() })
+        .where(and(eq(meetingKinds.code, code), eq(meetingKinds.updatedAt, before.updatedAt)))
+        .returning();
+      if (!after) throw new ConflictError('error.stale_version');
+      await audit(t, clock, actor, { action: 'meeting_kind.update', entityType: 'meeting_kind', entityId: code, before, after });
+      return after;
     });
   }
 
@@ -281,6 +301,6 @@ export function createMeetingService(deps: MeetingDeps) {
     return { items: (await peopleWithRoles(db)).map((p) => ({ id: p.id, displayName: p.displayName, login: p.login, roles: p.roles, departmentId: p.departmentId })) };
   }
 
-  return { kinds, list, where, create, get, update, act, uploadMinutesFile, minutesFile, candidates, items, ready };
+  return { kinds, updateKind, list, where, create, get, update, act, uploadMinutesFile, minutesFile, candidates, items, ready };
 }
 export type MeetingService = ReturnType<typeof createMeetingService>;
