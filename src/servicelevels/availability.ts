@@ -122,6 +122,13 @@ interface VmRow {
   srm: boolean;
 }
 
+/** Whether two sets share an element, walking the smaller (a platform-wide trouble holds every VM). */
+function overlaps(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  const [small, big] = a.size <= b.size ? [a, b] : [b, a];
+  for (const v of small) if (big.has(v)) return true;
+  return false;
+}
+
 /** Departments the caller may see (null: all). */
 export async function computeAvailability(db: Db, calendar: BusinessCalendar, period: Period, now: Date, depts: string[] | null): Promise<Availability> {
   const { from, to } = period;
@@ -256,7 +263,7 @@ export async function computeAvailability(db: Db, calendar: BusinessCalendar, pe
     const wIds: string[] = [];
     const planned: Span[] = [];
     for (const [key, w] of windowSpans) {
-      if (![...w.vms].some((v) => vmIds.has(v))) continue;
+      if (!overlaps(w.vms, vmIds)) continue;
       planned.push(w.span);
       wIds.push(key.split(':')[1]!);
     }
@@ -264,7 +271,7 @@ export async function computeAvailability(db: Db, calendar: BusinessCalendar, pe
     const iIds: string[] = [];
     const down: Span[] = [];
     for (const [id, x] of troubleSpans) {
-      if (![...x.vms].some((v) => vmIds.has(v))) continue;
+      if (!overlaps(x.vms, vmIds)) continue;
       down.push(x.span);
       iIds.push(id);
     }
