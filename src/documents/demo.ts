@@ -4,7 +4,6 @@ import type { Db } from '../db/connection.ts';
 import type { FileInput } from '../files/index.ts';
 import { type Actor, actorsByLogin } from '../iam/index.ts';
 import { jstDayOf, jstInstant } from '../calendar/jst.ts';
-import { ledgerFile } from '../incidents/index.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { createChangeDocumentService } from './attach.ts';
 import { documentRevisions, documents } from './schema.ts';
@@ -50,7 +49,7 @@ const text = (fileName: string, lines: string[]): FileInput => ({ fileName, medi
  * v1 becomes 旧版), 復旧手順書 with two published versions (kept for the operating period), the
  * オペレーション手順書 published and attached to the ESXi patch change, サービスメニュー published (the
  * notice goes to the system owners), and システム設計書's revision waiting for the supervisor's
- * approval. Files are small generated TXT, PDF and XLSX. Loads once: with revisions already in the
+ * approval. Files are small generated TXT, PDF and CSV. Loads once: with revisions already in the
  * database only the (idempotent) seed runs.
  */
 export async function loadDemoDocuments(db: Db, clock: Clock): Promise<DemoDocumentsSummary> {
@@ -133,23 +132,10 @@ export async function loadDemoDocuments(db: Db, clock: Clock): Promise<DemoDocum
     if (opsDoc) await createChangeDocumentService({ db, clock: demoClock }).attach(op, patch.id, opsDoc).catch(() => undefined);
   }
 
-  // 台帳、一覧、申請書（雛型）: the suppression request form as an XLSX.
-  const form = await ledgerFile(
-    { en: 'suppression-request-form', ja: '監視一時抑止申請書' },
-    'xlsx',
-    [
-      { header: '項目', value: (r: [string, string]) => r[0], width: 24 },
-      { header: '記入例', value: (r: [string, string]) => r[1], width: 40 },
-    ],
-    [
-      ['システム名', '道路管理システム'],
-      ['抑止期間', '2026/12/19 20:00 〜 22:00'],
-      ['抑止方法', '静観'],
-      ['理由', '計画停止（OS 更新）'],
-    ],
-    new Date(now),
-  );
-  await revise('台帳、一覧、申請書、その他帳票類（雛型）', daysAgo(40), { fileName: '監視一時抑止申請書.xlsx', data: form.body }, { reason: '監視一時抑止申請書の雛型を追加' }, byOperator);
+  // 台帳、一覧、申請書（雛型）: the suppression request form as a CSV (UTF-8 with BOM, as Excel opens it;
+  // CSV rather than XLSX keeps the demo load from loading the XLSX writer).
+  const form = ['項目,記入例', 'システム名,道路管理システム', '抑止期間,2026/12/19 20:00 〜 22:00', '抑止方法,静観', '理由,計画停止（OS 更新）'];
+  await revise('台帳、一覧、申請書、その他帳票類（雛型）', daysAgo(40), { fileName: '監視一時抑止申請書.csv', mediaType: 'text/csv', data: Buffer.from(`\uFEFF${form.join('\r\n')}\r\n`, 'utf8') }, { reason: '監視一時抑止申請書の雛型を追加' }, byOperator);
 
   // サービスメニュー: published — it affects the system owners, who get the notice.
   await revise('サービスメニュー', daysAgo(25), demoPdf('サービスメニュー_2026.pdf', ['Service Menu 2026', 'Levels A / B / C', 'Kiban demo document']), { reason: 'サービスレベル別の提供内容を明記', summary: 'サービスレベル A/B/C の運用時間と監視内容の一覧' }, byManager);
