@@ -65,11 +65,19 @@ describe('the change demo', () => {
     const c = ledger.find((x) => x.state === 'preparing' && x.title.includes('vCenter'))!;
     const page = await json(mgr, `/api/changes/${c.id}`);
     expect(JSON.stringify(page.process)).toContain('ESXi パッチ適用の完了後に実施する順序で計画を見直すこと');
-    // Every history entry of the demo's changes has its label (no raw action key on a timeline).
-    type Entry = { action: string; label: { ja: string } };
+    // Every history entry of the demo's changes has its label (no raw action key on a timeline), and
+    // each change's and release's history runs forward in time, none of it after now.
+    type Entry = { action: string; at: string; label: { ja: string } };
+    const forward = (h: Entry[], ref: string) => {
+      const times = h.map((e) => new Date(e.at).getTime());
+      expect(times, ref).toEqual([...times].sort((a, b) => a - b));
+      expect(Math.max(...times), ref).toBeLessThanOrEqual(t.clock.now().getTime());
+    };
     for (const x of ledger) {
-      const unlabelled = (await json(mgr, `/api/changes/${x.id}`)).process.history.filter((h: Entry) => h.label.ja === h.action);
-      expect(unlabelled.map((h: Entry) => h.action), x.receiptNo).toEqual([]);
+      const page = await json(mgr, `/api/changes/${x.id}`);
+      expect(page.process.history.filter((h: Entry) => h.label.ja === h.action).map((h: Entry) => h.action), x.receiptNo).toEqual([]);
+      forward(page.process.history, x.receiptNo);
+      for (const r of page.releases) forward((await json(mgr, `/api/changes/releases/${r.id}`)).process.history, r.releaseNo);
     }
   });
 

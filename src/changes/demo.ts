@@ -184,15 +184,16 @@ export async function loadDemoChanges(db: Db, clock: Clock, opts: { calendar?: B
   };
   /** A release created, reviewed and approved a week before its window (the approval makes the suppression). */
   const approvedRelease = async (changeId: string, p: ReleasePlanInput, approveAt = new Date(p.plannedStart).getTime() - 7 * DAY) => {
-    at(approveAt - 2 * DAY);
+    // Two days of preparation before the approval, but never before the change's last step.
+    at(Math.max(approveAt - 2 * DAY, cur + 30 * MIN));
     const r = await rel.create(op, changeId, p);
     relVersion.set(r.id, r.version);
     nReleases++;
     later(30);
     await relAct(op, r.id, 'submit_plan', { comment: 'リリース計画を報告します' });
-    at(approveAt - DAY);
+    at(Math.max(approveAt - DAY, cur + 20 * MIN));
     await relAct(mgr, r.id, 'review_plan', { comment: '内容は適切です' });
-    at(approveAt);
+    at(Math.max(approveAt, cur + 20 * MIN));
     await relAct(sup, r.id, 'approve_plan', { comment: '承認します' });
     return r.id;
   };
