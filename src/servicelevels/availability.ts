@@ -34,7 +34,8 @@ type Level = 'A' | 'B' | 'C';
  *   ha and srm, otherwise under B (countedAs explains it).
  * - Level C counts business hours only: the period, the windows and the troubles are cut to the
  *   business calendar's opening hours.
- * Every figure carries the ids of the troubles and windows behind it.
+ * A period still running is measured up to now. Every figure carries the ids of the troubles and
+ * windows behind it.
  */
 export interface Window {
   id: string;
@@ -256,8 +257,9 @@ export async function computeAvailability(db: Db, calendar: BusinessCalendar, pe
     });
   }
 
-  const full: Span[] = [{ from: from.getTime(), to: to.getTime() }];
-  const business = businessWindows(calendar, from, to);
+  // A period still running (this month) is measured up to now, not on minutes that have not happened.
+  const full: Span[] = [{ from: from.getTime(), to: end }];
+  const business = businessWindows(calendar, from, new Date(end));
   const figure = (vmIds: ReadonlySet<string>, level: Level | null): Figure => {
     const basis = level === 'C' ? business : full;
     const wIds: string[] = [];

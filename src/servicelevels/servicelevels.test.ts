@@ -192,8 +192,9 @@ describe('稼働率 (SLM-3, N §2.6.3)', () => {
       expect(res.statusCode, q).toBe(400);
       expect(Object.keys(res.json().error.fields), q).toEqual([field]);
     }
-    // No period: the previous month.
+    // No period: the previous month. The running month is measured up to now (12-01 00:00 → 12-07 10:00).
     expect(ok(await get(s.sup, '/api/servicelevels/availability')).period.month).toBe('2026-11');
+    expect(ok(await get(s.sup, '/api/servicelevels/availability?month=2026-12')).levels[0].periodMinutes).toBe(6 * 1440 + 600);
   });
 
   it('exports the availability table as XLSX and CSV', async () => {
