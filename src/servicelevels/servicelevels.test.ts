@@ -306,6 +306,18 @@ describe('品質目標 (SLM-5)', () => {
     expect((await db().select({ n: count() }).from(slImprovements))[0]!.n).toBe(1);
     t.clock.set(jst('2026-12-07T10:00'));
   });
+
+  it('a KPI worse than the month before for the configured number of months in a row opens one too', async () => {
+    await at('2026-12-07T10:00');
+    for (const [month, n] of [['2026-07', 48], ['2026-08', 47], ['2026-09', 46], ['2026-10', 45]] as const) {
+      ok(await send(s.mgr, 'PUT', '/api/servicelevels/kpis/consolidation/manual', { month, numerator: n, denominator: 50 }));
+    }
+    // Three declines in a row are not four.
+    expect((await createImprovementJob({ db: db(), clock: t.clock, worseningMonths: 4 }).runOnce('2026-10')).opened).toEqual([]);
+    const r = await createImprovementJob({ db: db(), clock: t.clock }).runOnce('2026-10');
+    expect(r.opened).toEqual([expect.objectContaining({ kpi: 'consolidation', trigger: 'worsening' })]);
+    expect((await createImprovementJob({ db: db(), clock: t.clock }).runOnce('2026-10')).opened).toEqual([]);
+  });
 });
 
 describe('サービスメニュー (SLM-8)', () => {
