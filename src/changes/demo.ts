@@ -289,7 +289,7 @@ export async function loadDemoChanges(db: Db, clock: Clock, opts: { calendar?: B
     const p = plan(w, { work: `${fixHost.name} のメモリ増設（ホストを停止して増設）`, impact: `作業中は ${fixHost.name} 上の仮想マシンを他ホストへ移動（vMotion）。業務影響なし見込み`, scope: `${fixHost.name} と同ホスト上の仮想マシン`, extra: { emergency: true, emergencyReason: '優先度『高』の問題の再発防止のため、次のメンテナンス日を待たずに実施する' } });
     const r = await approvedRelease(C.fix.id, p, w.start.getTime() - 12 * HOUR);
     await run(r, w.start, new Date(w.end.getTime() - 40 * MIN), 'メモリ増設を完了し、ホスト・仮想マシンの正常稼働を確認した');
-    at(now - 20 * HOUR);
+    at(jstInstant(today - 1, 10 * HOUR).getTime()); // the next morning
     await close('fix', [
       [op, 'report_completion', { completionReport: 'メモリ増設を完了。作業後、メモリ使用率は 60% 以下で安定している。' }],
       [mgr, 'check_completion', { comment: '完了報告を確認しました' }],
