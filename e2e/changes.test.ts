@@ -37,6 +37,11 @@ let releaseId = '';
 let releaseNo = '';
 
 const shot = (page: Page, name: string, fullPage = true) => page.screenshot({ path: join(SHOTS, `chg-${name}.png`), fullPage });
+/** A screenshot of an open dialog once its opening transition is over. */
+async function shotDialog(page: Page, name: string) {
+  await expect.poll(() => page.locator('.mantine-Modal-content').evaluate((el) => getComputedStyle(el).opacity)).toBe('1');
+  await shot(page, name, false);
+}
 
 async function apiPost<T>(page: Page, path: string, body: unknown, status = 200): Promise<T> {
   const session = await e.apiGet<{ csrfToken: string }>(page, '/api/auth/session');
@@ -222,7 +227,7 @@ describe('one change from a problem’s fix to close, as N’s roles, in Debian 
     // N §3.4.3.2 (1): a problem registered High — checked from registration.
     expect(await form.getByTestId('check-problemHigh').isChecked()).toBe(true);
     await form.getByTestId('field-dueAt').fill('2026-12-05T23:00');
-    await shot(mgr, '03-report-priority', false);
+    await shotDialog(mgr, '03-report-priority');
     await form.getByTestId('action-submit').click();
     await mgr.locator('[data-testid="change-page"][data-state="priority_review"]').waitFor();
     expect((await e.apiGet<ChangeView>(mgr, `/api/changes/${changeId}`)).priority).toBe('high');
@@ -342,9 +347,7 @@ describe('one change from a problem’s fix to close, as N’s roles, in Debian 
     await act(sup, 'release', 'approve_plan', 'approved', { comment: '承認します' }, async () => {
       const dialog = sup.getByTestId('action-modal');
       expect(await dialog.getByTestId('action-warning').textContent()).toBe(api.offHours.warning);
-      // The dialog fully shown (its opening transition over) for the screenshot.
-      await expect.poll(() => sup.locator('.mantine-Modal-content').evaluate((el) => getComputedStyle(el).opacity)).toBe('1');
-      await shot(sup, '07-approval-dialog-cal4', false);
+      await shotDialog(sup, '07-approval-dialog-cal4');
     });
     const after = await e.apiGet<ReleaseView>(sup, `/api/changes/releases/${releaseId}`);
     expect(after.suppression).toMatchObject({ state: 'approved', method: 'watch' });
@@ -458,5 +461,33 @@ describe('one change from a problem’s fix to close, as N’s roles, in Debian 
     const ledger = await e.apiGet<{ items: { id: string }[] }>(owner, '/api/changes?pageSize=100');
     expect(ledger.items.map((x) => x.id)).toContain(changeId);
     expect(ledger.items.map((x) => x.id)).not.toContain(foreignChangeId);
+  });
+
+  it('the manager keeps the maintenance days on their screen: the day the release ran on is neither deleted nor cut under it; its note is changed', async () => {
+    const mgr = pages.manager;
+    await mgr.goto(`${base}/changes/maintenance-days`);
+    const row = mgr.locator('[data-testid="md-row"][data-day="2026-12-05"]');
+    await row.waitFor();
+    await row.getByTestId('md-delete').click();
+    await mgr.getByTestId('md-delete-error').waitFor();
+    expect(await mgr.getByTestId('md-delete-error').textContent()).toContain(releaseNo);
+    await row.getByTestId('md-edit').click();
+    await mgr.locator('[data-testid="md-form"][data-editing="2026-12-05"]').waitFor();
+    expect(await mgr.getByTestId('md-from').inputValue()).toBe('18:00');
+    await mgr.getByTestId('md-to').fill('21:00');
+    await mgr.getByTestId('md-save').click();
+    await mgr.getByTestId('md-form').getByText(releaseNo).waitFor();
+    await shot(mgr, '15-maintenance-days-refused');
+    await mgr.getByTestId('md-to').fill('23:59');
+    await mgr.getByTestId('md-note').fill('ファームウェア更新で使用');
+    await mgr.getByTestId('md-save').click();
+    await row.getByText('ファームウェア更新で使用').waitFor();
+    const api = await e.apiGet<{ items: { day: string; note: string | null; endsAt: string }[] }>(mgr, '/api/changes/maintenance-days');
+    expect(api.items.find((d) => d.day === '2026-12-05')).toMatchObject({ note: 'ファームウェア更新で使用', endsAt: jst('2026-12-05T23:59').toISOString() });
+    // Others read the list, with no edit or delete.
+    await pages.operator.goto(`${base}/changes/maintenance-days`);
+    await pages.operator.locator('[data-testid="md-row"][data-day="2026-12-05"]').waitFor();
+    expect(await pages.operator.getByTestId('md-edit').count()).toBe(0);
+    expect(await pages.operator.getByTestId('md-form').count()).toBe(0);
   });
 });

@@ -28,6 +28,7 @@ export const evidenceHref = (id: string, evidenceId: number) => `/api/changes/re
 export const printHref = (id: string, format: 'xlsx' | 'pdf') => `/api/changes/releases/${id}/print.${format}`;
 export const listMaintenanceDays = (signal?: AbortSignal) => api.get<{ items: MaintenanceDay[] }>('/api/changes/maintenance-days', undefined, signal);
 export const createMaintenanceDay = (body: unknown) => api.post<MaintenanceDay>('/api/changes/maintenance-days', body);
+export const updateMaintenanceDay = (id: string, body: unknown) => api.put<MaintenanceDay>(`/api/changes/maintenance-days/${id}`, body);
 export const deleteMaintenanceDay = (id: string) => api.delete<unknown>(`/api/changes/maintenance-days/${id}`);
 export const getSchedule = (month: string, ciId: string | undefined, signal?: AbortSignal) =>
   api.get<Schedule>('/api/changes/schedule', { month, ...(ciId ? { ciId } : {}) }, signal);
@@ -116,6 +117,10 @@ const ja = {
   'md.decidedAt': '決定した会議',
   'md.add': '登録',
   'md.delete': '削除',
+  'md.edit': '変更',
+  'md.save': '変更を保存',
+  'md.cancel': 'キャンセル',
+  'md.editing': '{day} のメンテナンス日を変更しています',
 } as const;
 type Key = keyof typeof ja;
 const en: Partial<Record<Key, string>> = {
@@ -178,6 +183,17 @@ const en: Partial<Record<Key, string>> = {
   'sch.month': 'Month',
   'sch.list': 'List',
   'md.title': 'Maintenance days',
+  'md.day': 'Day',
+  'md.startsAt': 'From',
+  'md.endsAt': 'To',
+  'md.note': 'Note',
+  'md.decidedAt': 'Decided at',
+  'md.add': 'Add',
+  'md.delete': 'Delete',
+  'md.edit': 'Edit',
+  'md.save': 'Save the change',
+  'md.cancel': 'Cancel',
+  'md.editing': 'Editing the maintenance day {day}',
 };
 
 export type RKey = Key;
