@@ -123,13 +123,6 @@ interface VmRow {
   srm: boolean;
 }
 
-/** Whether two sets share an element, walking the smaller (a platform-wide trouble holds every VM). */
-function overlaps(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
-  const [small, big] = a.size <= b.size ? [a, b] : [b, a];
-  for (const v of small) if (big.has(v)) return true;
-  return false;
-}
-
 /** Departments the caller may see (null: all). */
 export async function computeAvailability(db: Db, calendar: BusinessCalendar, period: Period, now: Date, depts: string[] | null): Promise<Availability> {
   const { from, to } = period;
@@ -168,6 +161,7 @@ export async function computeAvailability(db: Db, calendar: BusinessCalendar, pe
   // 計画停止: release windows and 計画停止 suppressions, per VM.
   const windows: Window[] = [];
   const windowSpans = new Map<string, { span: Span; vms: Set<string> }>();
+  const windowByKey = new Map<string, Window>();
   const addWindow = (w: Omit<Window, 'ciNames'>, vms: string[], ciName: string) => {
     if (!vms.length) return;
     const key = `${w.kind}:${w.id}`;
@@ -175,10 +169,12 @@ export async function computeAvailability(db: Db, calendar: BusinessCalendar, pe
     if (!x) {
       x = { span: { from: w.from.getTime(), to: w.to.getTime() }, vms: new Set() };
       windowSpans.set(key, x);
-      windows.push({ ...w, ciNames: [] });
+      const win: Window = { ...w, ciNames: [] };
+      windows.push(win);
+      windowByKey.set(key, win);
     }
     for (const v of vms) x.vms.add(v);
-    const win = windows.find((y) => y.kind === w.kind && y.id === w.id)!;
+    const win = windowByKey.get(key)!;
     if (!win.ciNames.includes(ciName)) win.ciNames.push(ciName);
   };
   for (const r of await plannedDowntime(db, from, to)) {
@@ -222,10 +218,12 @@ export async function computeAvailability(db: Db, calendar: BusinessCalendar, pe
     )
     .orderBy(incidents.detectedAt);
   const cis = troubles.length ? await db.select().from(incidentCis).where(inArray(incidentCis.incidentId, troubles.map((t) => t.id))) : [];
+  const cisOf = new Map<string, typeof cis>();
+  for (const c of cis) (cisOf.get(c.incidentId) ?? cisOf.set(c.incidentId, []).get(c.incidentId)!).push(c);
   const troubleRows: TroubleRow[] = [];
   const troubleSpans = new Map<string, { span: Span; vms: Set<string> }>();
   for (const t of troubles) {
-    const mine = cis.filter((c) => c.incidentId === t.id);
+    const mine = cisOf.get(t.id) ?? [];
     const vms = new Set<string>();
     let degraded = false;
     for (const c of mine) {
@@ -260,23 +258,23 @@ export async function computeAvailability(db: Db, calendar: BusinessCalendar, pe
   // A period still running (this month) is measured up to now, not on minutes that have not happened.
   const full: Span[] = [{ from: from.getTime(), to: end }];
   const business = businessWindows(calendar, from, new Date(end));
+  // Index once which windows and troubles touch each VM: a figure then reads only its VMs' entries.
+  const windowsOfVm = new Map<string, string[]>();
+  for (const [key, w] of windowSpans) for (const v of w.vms) windowsOfVm.set(v, [...(windowsOfVm.get(v) ?? []), key]);
+  const troublesOfVm = new Map<string, string[]>();
+  for (const [id, x] of troubleSpans) for (const v of x.vms) (troublesOfVm.get(v) ?? troublesOfVm.set(v, []).get(v)!).push(id);
   const figure = (vmIds: ReadonlySet<string>, level: Level | null): Figure => {
     const basis = level === 'C' ? business : full;
-    const wIds: string[] = [];
-    const planned: Span[] = [];
-    for (const [key, w] of windowSpans) {
-      if (!overlaps(w.vms, vmIds)) continue;
-      planned.push(w.span);
-      wIds.push(key.split(':')[1]!);
+    const wKeys = new Set<string>();
+    const tIds = new Set<string>();
+    for (const v of vmIds) {
+      for (const k of windowsOfVm.get(v) ?? []) wKeys.add(k);
+      for (const i of troublesOfVm.get(v) ?? []) tIds.add(i);
     }
-    const plannedIn = intersect(planned, basis);
-    const iIds: string[] = [];
-    const down: Span[] = [];
-    for (const [id, x] of troubleSpans) {
-      if (!overlaps(x.vms, vmIds)) continue;
-      down.push(x.span);
-      iIds.push(id);
-    }
+    const wIds = [...wKeys].map((k) => k.split(':')[1]!);
+    const plannedIn = intersect([...wKeys].map((k) => windowSpans.get(k)!.span), basis);
+    const iIds = [...tIds];
+    const down = iIds.map((i) => troubleSpans.get(i)!.span);
     const nonop = subtract(intersect(down, basis), plannedIn);
     const periodMinutes = totalMinutes(basis);
     const plannedMinutes = totalMinutes(plannedIn);
@@ -301,11 +299,13 @@ export async function computeAvailability(db: Db, calendar: BusinessCalendar, pe
     const c = counted(v);
     return { id: v.id, name: v.name, systemId: v.systemId, systemName: v.systemName, level: c.level, countedLevel: c.counted, countedAs: c.why, ...figure(new Set([v.id]), c.counted) };
   });
+  const bySystem = new Map<string, VmRow[]>();
+  for (const v of vmRows) if (v.systemId) (bySystem.get(v.systemId) ?? bySystem.set(v.systemId, []).get(v.systemId)!).push(v);
   const systems: SystemFigure[] = [];
-  for (const v of vmRows) {
-    if (!v.systemId || systems.some((s) => s.id === v.systemId)) continue;
-    const ids = new Set(vmRows.filter((x) => x.systemId === v.systemId).map((x) => x.id));
-    systems.push({ id: v.systemId, name: v.systemName ?? '', departmentName: v.departmentName, level: v.systemLevel ?? 'C', vmCount: ids.size, ...figure(ids, v.systemLevel) });
+  for (const [id, rows] of bySystem) {
+    const v = rows[0]!;
+    const ids = new Set(rows.map((x) => x.id));
+    systems.push({ id, name: v.systemName ?? '', departmentName: v.departmentName, level: v.systemLevel ?? 'C', vmCount: ids.size, ...figure(ids, v.systemLevel) });
   }
   systems.sort((a, b) => a.level.localeCompare(b.level) || a.name.localeCompare(b.name, 'ja'));
   const levels: LevelFigure[] = (['A', 'B', 'C'] as const).map((level) => {
