@@ -13,3 +13,4 @@ export * from '../changes/schema.ts';
 export * from '../documents/schema.ts';
 export * from '../meetings/schema.ts';
 export * from '../servicelevels/schema.ts';
+export * from '../reports/schema.ts';

@@ -1,0 +1,1 @@
+export type ReportData = Record<string, unknown>;
