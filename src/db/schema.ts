@@ -14,3 +14,4 @@ export * from '../documents/schema.ts';
 export * from '../meetings/schema.ts';
 export * from '../servicelevels/schema.ts';
 export * from '../reports/schema.ts';
+export * from '../portal/schema.ts';
