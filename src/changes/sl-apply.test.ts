@@ -53,11 +53,18 @@ async function registered(systemId: string, to: 'A' | 'B' | 'C', startsAt: Date,
   expect(res.statusCode, res.body).toBe(201);
   return res.json();
 }
-/** A service-level change the supervisor approved (優先度・納期の承認), through the change API. */
-async function approvedChange(systemId: string, _from: 'A' | 'B' | 'C', to: 'A' | 'B' | 'C', startsAt: Date, extra: Record<string, unknown> = {}): Promise<Change> {
+/** A service-level change up to the policy review (優先度・納期の承認, plan written and reviewed), through the change API. */
+async function inPolicyReview(systemId: string, to: 'A' | 'B' | 'C', startsAt: Date, extra: Record<string, unknown> = {}): Promise<Change> {
   const c = await registered(systemId, to, startsAt, extra);
   await act(who.mgr, c.id, 'report_priority', { criteria: { problemHigh: false, citizensOrManyDepartments: false, financialOrReputation: false }, dueAt: startsAt.toISOString() });
-  return act(who.sup, c.id, 'approve_priority');
+  await act(who.sup, c.id, 'approve_priority');
+  await act(who.op, c.id, 'submit_plan', { implementation: '変更開始日に構成管理台帳と監視設定を変更する' });
+  return act(who.mgr, c.id, 'review_plan');
+}
+/** A service-level change the supervisor approved and decided 実施する (the work approved), through the change API. */
+async function approvedChange(systemId: string, _from: 'A' | 'B' | 'C', to: 'A' | 'B' | 'C', startsAt: Date, extra: Record<string, unknown> = {}): Promise<Change> {
+  const c = await inPolicyReview(systemId, to, startsAt, extra);
+  return act(who.sup, c.id, 'implement');
 }
 
 const itemsOf = async (vmId: string) =>
@@ -196,5 +203,33 @@ describe('service-level change on its start date (CHG-5, N §3.4.3.4)', () => {
     expect((await mailsOf(c.id))[0]!.body).toContain('変更後のシステムレベル ：C（本番機）\n');
     expect((await cmdb().get(admin, 'system', other.sys.id)).serviceLevel).toBe('B');
     expect(await mailsOf(pending!.id)).toEqual([]);
+  });
+
+  it('only a change decided 実施する is applied: not while the policy is under review, never when 実施しない or cancelled; approved after its start date → the next run', async () => {
+    t.clock.set(jst('2026-12-22T10:00'));
+    const late = await systemWithVm('osoi', 'B');
+    const refused = await systemWithVm('kyohi', 'B');
+    const stopped = await systemWithVm('chushi', 'B');
+    const cLate = await inPolicyReview(late.sys.id, 'C', jst('2026-12-23T09:00'));
+    const cRefused = await inPolicyReview(refused.sys.id, 'C', jst('2026-12-23T09:00'));
+    await act(who.sup, cRefused.id, 'do_not_implement', { reason: '所管課の申請取り下げ' });
+    const cStopped = await inPolicyReview(stopped.sys.id, 'C', jst('2026-12-23T09:00'));
+    await act(who.sup, cStopped.id, 'cancel', { reason: '予算措置なし' });
+
+    t.clock.set(jst('2026-12-23T09:00'));
+    await job();
+    for (const x of [late, refused, stopped]) expect((await cmdb().get(admin, 'system', x.sys.id)).serviceLevel).toBe('B');
+    for (const x of [cLate, cRefused, cStopped]) expect(await mailsOf(x.id)).toEqual([]);
+
+    // 実施する on the 24th, after the start date: the next run applies it.
+    t.clock.set(jst('2026-12-24T10:00'));
+    for (const k of ['op', 'mgr', 'sup'] as const) who[k] = await t.login(k);
+    await act(who.sup, cLate.id, 'implement');
+    await job();
+    expect((await cmdb().get(admin, 'system', late.sys.id)).serviceLevel).toBe('C');
+    expect((await t.database.db.select().from(changes).where(eq(changes.id, cLate.id)))[0]!.slAppliedAt).toEqual(jst('2026-12-24T10:00'));
+    expect((await mailsOf(cLate.id))[0]!.body).toContain('変更開始日 ：261223 09:00\n');
+    expect((await cmdb().get(admin, 'system', refused.sys.id)).serviceLevel).toBe('B');
+    expect((await cmdb().get(admin, 'system', stopped.sys.id)).serviceLevel).toBe('B');
   });
 });

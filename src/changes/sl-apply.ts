@@ -1,4 +1,4 @@
-import { and, asc, eq, isNotNull, isNull, lte, ne, notInArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, lte, ne, sql } from 'drizzle-orm';
 import { audit } from '../audit/index.ts';
 import { formatJst } from '../calendar/index.ts';
 import { cmdbContacts, cmdbSystems, cmdbVms, createCmdbService } from '../cmdb/index.ts';
@@ -10,8 +10,7 @@ import type { Clock } from '../kernel/clock.ts';
 import { type Coverage, createSettingsLedger, itemsFor, type MatrixKind, MONITORING_MATRIX, vmKind } from '../monitoring/index.ts';
 import { monitoringItemState, monitoringItems, monitoringSettingChanges, monitoringTargets } from '../monitoring/schema.ts';
 import { enqueueMail } from '../notify/index.ts';
-import { finalStates, recordEvent } from '../process/index.ts';
-import { changeProcess } from './process.ts';
+import { recordEvent } from '../process/index.ts';
 import { serviceLevelChecklist, systemAtPrefecturalOffice } from './checklists.ts';
 import { changes, changeTasks } from './schema.ts';
 
@@ -28,8 +27,20 @@ const COVERAGE_LABELS: Record<Coverage, string> = {
 };
 const HOURS_LABELS = { '24h365d': '24時間365日', business: '開庁日の業務時間' } as const;
 
-/** States in which a service-level change is not (or no longer) approved: before the approval, or ended without being done. */
-const NOT_APPROVED = ['registered', 'priority_review', ...finalStates(changeProcess).filter((x) => x !== 'closed')];
+/**
+ * CHG-5: the states in which a service-level change is approved and going ahead, so its start date
+ * may change the level. N §3.4.3.4 says the change is carried out 「統括責任者の承認を得て」; in the
+ * <変更作業> chart (process.ts) that approval of the work is the policy decision 実施する (action
+ * `implement`, policyDecision 'implement'), after which the change is in the release
+ * (implementing), its completion report is checked (completion_review, close_review) or it is
+ * closed. Not before it (registered … policy_review: only the priority was approved, the
+ * procedure is still being written or reviewed, or the supervisor asked to re-examine), and never
+ * for 実施しない (not_implemented) or 変更中止 (cancelled). A change sent back to preparing by
+ * 再検討を指示 at close is not applied until it is approved again. A change approved after its
+ * start date is applied at the next run (the start date is a "not before").
+ */
+export const SL_APPLY_STATES = ['implementing', 'completion_review', 'close_review', 'closed'] as const;
+const goingAhead = (c: Pick<Change, 'state' | 'policyDecision'>) => (SL_APPLY_STATES as readonly string[]).includes(c.state) && c.policyDecision === 'implement';
 
 /** N §3.4.3.4's 変更開始日 ：yymmdd tt:mm, in JST (2026-12-07 09:00 → 261207 09:00). */
 export function yymmddJst(at: Date): string {
@@ -143,7 +154,7 @@ export function createServiceLevelJob(deps: { db: Db; clock: Clock; platformName
   async function applyOne(t: Db, c: Change): Promise<boolean> {
     const [change] = await t.select().from(changes).where(eq(changes.id, c.id)).for('update');
     if (!change || change.slAppliedAt || !change.slSystemId || !change.slToLevel || !change.slStartsAt) return false;
-    if (change.slStartsAt > clock.now() || NOT_APPROVED.includes(change.state) || !change.priorityAgreedAt) return false;
+    if (change.slStartsAt > clock.now() || !goingAhead(change) || !change.priorityAgreedAt) return false;
     const actor = systemActor(`サービスレベル変更（${change.receiptNo}）`);
     const now = clock.now();
     const [system] = await t.select().from(cmdbSystems).where(eq(cmdbSystems.id, change.slSystemId));
@@ -240,7 +251,8 @@ export function createServiceLevelJob(deps: { db: Db; clock: Clock; platformName
             isNull(changes.slAppliedAt),
             isNotNull(changes.priorityAgreedAt),
             lte(changes.slStartsAt, clock.now()),
-            notInArray(changes.state, NOT_APPROVED),
+            inArray(changes.state, [...SL_APPLY_STATES]),
+            eq(changes.policyDecision, 'implement'),
           ),
         )
         .orderBy(asc(changes.slStartsAt));
