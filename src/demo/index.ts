@@ -23,6 +23,7 @@ export async function loadDemo(db: Db, clock: Clock, opts: DemoOptions = {}): Pr
   const chg = await (await import('../changes/demo.ts')).loadDemoChanges(db, clock);
   const doc = await (await import('../documents/demo.ts')).loadDemoDocuments(db, clock);
   const mtg = await (await import('../meetings/demo.ts')).loadDemoMeetings(db, clock);
+  const slm = await (await import('../servicelevels/demo.ts')).loadDemoServiceLevels(db, clock);
   const summary = [
     `${org.departments.length} departments, ${org.people} people`,
     `Estate: ${e.sites} sites, ${e.clusters} clusters, ${e.hosts} ESXi hosts, ${e.storage} storage, ${e.networkDevices} network devices, ${e.systems} systems, ${e.vms} VMs, ${e.contacts} contacts`,
@@ -30,6 +31,7 @@ export async function loadDemo(db: Db, clock: Clock, opts: DemoOptions = {}): Pr
     `Changes: ${chg.changes} changes, ${chg.releases} releases, ${chg.maintenanceDays} maintenance days`,
     `Documents: ${doc.documents} in the register, ${doc.revisions} revisions`,
     `Meetings: ${mtg.meetings} meetings, ${mtg.actionItems} action items`,
+    `Service levels: ${slm.months} months of history, ${slm.troubles} troubles, ${slm.alerts} alerts, ${slm.targets} targets, ${slm.improvements} improvement problem(s)`,
     formatDemoLogins(org.logins),
   ].join('\n');
   return { org, estate: e, summary };

@@ -20,6 +20,7 @@ export function serviceLevelRoutes(app: FastifyInstance, deps: { serviceLevels: 
   const tags = ['servicelevels'];
   const actor = (req: Parameters<typeof sessionOf>[0]) => sessionOf(req).actor;
 
+  r.get('/api/servicelevels/dashboard', { schema: { tags, summary: 'ダッシュボード（12か月の稼働率・品質指標と目標）', querystring: z.object({ month: z.string().trim().optional() }).strict() } }, async (req) => svc.dashboard(actor(req), req.query));
   r.get('/api/servicelevels/availability', { schema: { tags, summary: '稼働率（レベル・システム・仮想マシン別、根拠のインシデントと計画停止）', querystring: periodQuery } }, async (req) => svc.availability(actor(req), req.query));
   r.get('/api/servicelevels/availability/systems/:id', { schema: { tags, summary: 'システムの稼働率と根拠', params: idParam, querystring: periodQuery } }, async (req) => svc.availabilityOf(actor(req), 'system', req.params.id, req.query));
   r.get('/api/servicelevels/availability/vms/:id', { schema: { tags, summary: '仮想マシンの稼働率と根拠', params: idParam, querystring: periodQuery } }, async (req) => svc.availabilityOf(actor(req), 'vm', req.params.id, req.query));

@@ -11,6 +11,7 @@ import { ConflictError, fieldError, NotFoundError } from '../kernel/errors.ts';
 import { monitoringAlerts } from '../monitoring/schema.ts';
 import { fire, processView, recordEvent } from '../process/index.ts';
 import { type Availability, computeAvailability, type Figure } from './availability.ts';
+import { computeDashboard } from './dashboard.ts';
 import { actionInput, caseMarkInput, manualFigureInput, menuCreateInput, menuEditInput, targetInput } from './inputs.ts';
 import { computeKpis, KPI_DEFINITIONS, type KpiRow } from './kpis.ts';
 import { MENU_SEED } from './menu-seed.ts';
@@ -288,7 +289,10 @@ export function createServiceLevelService(deps: ServiceLevelDeps) {
     });
   }
 
-  return { availability, availabilityOf, kpis, exportAvailability, exportKpis, markCase, setManualFigure, listTargets, getTarget, proposeTarget, actTarget, menu, getMenu, createMenuVersion, editMenu, actMenu };
+  /** 12 months of figures against target in one request (the dashboard). */
+  const dashboard = (actor: Actor, q: { month?: string }) => computeDashboard({ db, clock, calendar, firstResponseMinutes }, actor, q);
+
+  return { dashboard, availability, availabilityOf, kpis, exportAvailability, exportKpis, markCase, setManualFigure, listTargets, getTarget, proposeTarget, actTarget, menu, getMenu, createMenuVersion, editMenu, actMenu };
 }
 
 export type ServiceLevelService = ReturnType<typeof createServiceLevelService>;
