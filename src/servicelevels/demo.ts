@@ -38,7 +38,7 @@ const OUTAGE_MINUTES = [20, 30, 15, 25, 10, 30, 20, 15, 25, 30, 15, 10];
 /**
  * A year of service-level history (issue 12 item 9), through the services as the demo people: the
  * quality targets proposed by the manager and approved by the supervisor at go-live (12 months
- * ago); one platform-caused trouble a month on a VM, registered, dispatched and recovered through the
+ * ago); one platform-caused trouble a month, alternately on a VM counted under A and one under B, registered, dispatched and recovered through the
  * incident process (detection → recovery complete), its provisional response judged; monitoring
  * detections each month handled by the real alert handling (the engine's events are written as the
  * engine writes them, then handled, responded to and recovered — 監視対応台帳, mails, history and
@@ -80,13 +80,16 @@ export async function loadDemoServiceLevels(db: Db, clock: Clock): Promise<DemoS
   // The VM the troubles hit: the owner department's first active VM of an A/B system with an owner's
   // provisional procedure (else any such VM).
   const candidates = await db
-    .select({ id: cmdbVms.id, name: cmdbVms.name, provisional: cmdbVms.provisionalProcedure, dept: cmdbSystems.departmentId })
+    .select({ id: cmdbVms.id, name: cmdbVms.name, provisional: cmdbVms.provisionalProcedure, dept: cmdbSystems.departmentId, level: sql<string>`coalesce(${cmdbVms.serviceLevelOverride}, ${cmdbSystems.serviceLevel})`, ha: cmdbVms.ha, srm: cmdbVms.srm })
     .from(cmdbVms)
     .innerJoin(cmdbSystems, eq(cmdbSystems.id, cmdbVms.systemId))
     .where(and(eq(cmdbVms.status, 'active'), isNotNull(cmdbVms.hostId), sql`${cmdbSystems.serviceLevel} IN ('A', 'B')`))
     .orderBy(asc(cmdbVms.name));
-  const vm =
+  const vmB =
     candidates.find((c) => c.dept === ownerDept && c.provisional) ?? candidates.find((c) => c.dept === ownerDept) ?? candidates[0];
+  // Every other month a VM counted under A (an A system's VM with HA and SRM), so both levels have history.
+  const countedA = candidates.filter((c) => c.level === 'A' && c.ha && c.srm);
+  const vmA = countedA.find((c) => c.dept === ownerDept && c.provisional) ?? countedA.find((c) => c.provisional) ?? countedA[0] ?? vmB;
 
   // Items for the detections: memory of the owner department's VMs, items without an alert yet (the
   // monitoring demo's live alerts stay theirs).
@@ -108,6 +111,7 @@ export async function loadDemoServiceLevels(db: Db, clock: Clock): Promise<DemoS
     const day = (d: number, hh: number, mm = 0) => start + ((d - 1) * 24 * 60 + hh * 60 + mm) * MIN;
 
     // One platform-caused trouble stopping the VM (detected on day 8–17 at 10:05 JST).
+    const vm = i % 2 === 0 ? vmA : vmB;
     if (vm) {
       const detected = new Date(day(8 + (i % 10), 10, 5));
       const recovered = new Date(detected.getTime() + OUTAGE_MINUTES[i]! * MIN);

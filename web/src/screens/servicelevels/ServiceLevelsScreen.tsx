@@ -2,19 +2,20 @@ import { Group, Stack, Tabs, Text, TextInput, Title } from '@mantine/core';
 import { Route, Routes, useSearchParams } from 'react-router-dom';
 import { NotFoundScreen } from '../NotFoundScreen';
 import { AvailabilityTab } from './AvailabilityTab';
+import { Dashboard } from './Dashboard';
 import { useSLT } from './i18n';
 import { KpiTab } from './KpiTab';
 import { MenuPage, MenuTab } from './MenuTab';
 import { previousMonth } from './slApi';
 import { TargetPage, TargetsTab } from './TargetsTab';
 
-const TABS = ['availability', 'kpis', 'targets', 'menu'] as const;
+const TABS = ['dashboard', 'availability', 'kpis', 'targets', 'menu'] as const;
 
-/** サービスレベル管理 (/servicelevels): period picker (default the previous month) and four tabs. */
+/** サービスレベル管理 (/servicelevels): the dashboard first, then period picker (default the previous month) and four tabs. */
 function Overview() {
   const t = useSLT();
   const [params, setParams] = useSearchParams();
-  const tab = (TABS as readonly string[]).includes(params.get('tab') ?? '') ? (params.get('tab') as (typeof TABS)[number]) : 'availability';
+  const tab = (TABS as readonly string[]).includes(params.get('tab') ?? '') ? (params.get('tab') as (typeof TABS)[number]) : 'dashboard';
   const month = /^\d{4}-\d{2}$/.test(params.get('month') ?? '') ? params.get('month')! : previousMonth();
   const set = (k: string, v: string) => {
     const next = new URLSearchParams(params);
@@ -40,6 +41,9 @@ function Overview() {
             </Tabs.Tab>
           ))}
         </Tabs.List>
+        <Tabs.Panel value="dashboard" pt="md">
+          <Dashboard open={(k, m) => setParams(new URLSearchParams({ tab: k, month: m }))} />
+        </Tabs.Panel>
         <Tabs.Panel value="availability" pt="md"><AvailabilityTab month={month} /></Tabs.Panel>
         <Tabs.Panel value="kpis" pt="md"><KpiTab month={month} /></Tabs.Panel>
         <Tabs.Panel value="targets" pt="md"><TargetsTab /></Tabs.Panel>
