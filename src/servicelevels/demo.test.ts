@@ -60,10 +60,15 @@ describe('the service-level demo', () => {
 
   it('the owner sees their department only', async () => {
     const owner = await t.login('owner');
+    const sup = await t.login('supervisor');
     const res = await t.app.inject({ url: '/api/servicelevels/dashboard', headers: { cookie: owner.cookie } });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().scope).toBe('department');
     expect(res.json().months.at(-1).month).toBe(monthOf(t.clock.now()));
+    const all = (await t.app.inject({ url: '/api/servicelevels/dashboard', headers: { cookie: sup.cookie } })).json();
+    const vms = (d: { months: { levels: Record<string, { vmCount: number }> }[] }) => Object.values(d.months.at(-1)!.levels).reduce((n, l) => n + l.vmCount, 0);
+    expect(vms(res.json())).toBeGreaterThan(0);
+    expect(vms(res.json())).toBeLessThan(vms(all));
   });
 
   it('a month in the future is refused, naming the field', async () => {
