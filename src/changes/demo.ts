@@ -152,6 +152,8 @@ export async function loadDemoChanges(db: Db, clock: Clock, opts: { calendar?: B
     relVersion.set(id, r.version);
     return r;
   };
+  // A few names then the count: the estate ×20 (bench) has 200 hosts, more than the plan's 500-character fields hold.
+  const hostList = (hs: { name: string }[]) => (hs.length <= 5 ? hs.map((h) => h.name).join('、') : `${hs.slice(0, 4).map((h) => h.name).join('、')} ほか ${hs.length - 4} 台`);
   const plan = (w: { start: Date; end: Date }, x: { work: string; impact: string; scope: string; extra?: Partial<ReleasePlanInput> }): ReleasePlanInput => {
     const hh = (d: Date) => new Date(d.getTime() + 9 * HOUR).toISOString().slice(11, 16);
     const mid = new Date((w.start.getTime() + w.end.getTime()) / 2);
@@ -301,7 +303,7 @@ export async function loadDemoChanges(db: Db, clock: Clock, opts: { calendar?: B
   //    before last, the rest planned (approved) for the coming one.
   await from('pm', toImplementing(window(future, 13, 17).end.toISOString(), wide));
   const w1 = window(p2, 9, 12);
-  const pmR1 = await approvedRelease(C.pm!.id, plan(w1, { work: `ESXi パッチ適用（第1回：${half.map((h) => h.name).join('、')}）`, impact: 'なし', scope: `${half.map((h) => h.name).join('、')}（仮想マシンは vMotion で他ホストへ退避）` }));
+  const pmR1 = await approvedRelease(C.pm!.id, plan(w1, { work: `ESXi パッチ適用（第1回：${hostList(half)}）`, impact: 'なし', scope: `${hostList(half)}（仮想マシンは vMotion で他ホストへ退避）` }));
   at(w1.start.getTime() - HOUR);
   const backupBefore = (await tasks.list(op, C.pm!.id)).tasks.find((x) => x.key === 'backup_before');
   if (backupBefore) await tasks.done(op, C.pm!.id, backupBefore.id, { version: backupBefore.version, comment: '構成情報のバックアップを取得' });
@@ -314,7 +316,7 @@ export async function loadDemoChanges(db: Db, clock: Clock, opts: { calendar?: B
     if (t) await tasks.done(op, C.pm!.id, t.id, { version: t.version, comment: `${dayToYmd(p2)} 適用済（リリース第1回）` });
   }
   const w2 = window(future, 13, 17);
-  const p2nd = plan(w2, { work: `ESXi パッチ適用（第2回：${rest.map((h) => h.name).join('、')}）`, impact: 'なし', scope: `${rest.map((h) => h.name).join('、')}（仮想マシンは vMotion で他ホストへ退避）` });
+  const p2nd = plan(w2, { work: `ESXi パッチ適用（第2回：${hostList(rest)}）`, impact: 'なし', scope: `${hostList(rest)}（仮想マシンは vMotion で他ホストへ退避）` });
   await approvedRelease(C.pm!.id, p2nd, Math.min(now - 2 * HOUR, w2.start.getTime() - 7 * DAY));
 
   // 3. A storage firmware update: 異常発生 → 調査 → 切戻し指示 → 切戻し完了; completion reported.
