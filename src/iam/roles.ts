@@ -61,25 +61,27 @@ export const PERMISSIONS = [
   // availability and the published service menu); the vendor's team judges cases and proposes targets/menus.
   'servicelevel.read',
   'servicelevel.manage',
+  'portal.read', // the owners' requests portal: plans, templates, OS list (OPS-3/4/7)
+  'portal.catalog', // templates and the OS allow-list kept by the vendor manager
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 // Incidents and problems: 担当者 ○ registers and handles, 管理者 ◎ decides and closes (the process
 // tables gate each step); the supervisor reads and approves where N says so.
-const VENDOR: Permission[] = ['org.read', 'mail.read', 'cmdb.read', 'incident.read', 'incident.manage', 'problem.read', 'problem.manage', 'change.read', 'change.manage', 'monitoring.read', 'monitoring.manage', 'document.read', 'servicelevel.read', 'servicelevel.manage'];
+const VENDOR: Permission[] = ['org.read', 'mail.read', 'cmdb.read', 'incident.read', 'incident.manage', 'problem.read', 'problem.manage', 'change.read', 'change.manage', 'monitoring.read', 'monitoring.manage', 'document.read', 'servicelevel.read', 'servicelevel.manage', 'portal.read'];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  supervisor: ['org.read', 'audit.read', 'mail.read', 'cmdb.read', 'incident.read', 'problem.read', 'change.read', 'monitoring.read', 'document.read', 'servicelevel.read'],
+  supervisor: ['org.read', 'audit.read', 'mail.read', 'cmdb.read', 'incident.read', 'problem.read', 'change.read', 'monitoring.read', 'document.read', 'servicelevel.read', 'portal.read'],
   // CMDB-4: only configuration managers edit the ledger; the vendor's 責任者 and 管理者 may too (they
   // direct its upkeep, N §3.5.3.2). 担当者 edit it only when also given 構成管理者.
-  vendor_lead: [...VENDOR, 'cmdb.manage', 'document.manage'],
-  vendor_manager: [...VENDOR, 'cmdb.manage', 'document.manage'],
+  vendor_lead: [...VENDOR, 'cmdb.manage', 'document.manage', 'portal.catalog'],
+  vendor_manager: [...VENDOR, 'cmdb.manage', 'document.manage', 'portal.catalog'],
   operator: VENDOR,
   config_manager: ['org.read', 'cmdb.read', 'cmdb.manage'],
   // incident.read is scoped to the owner's department by the incident service (ORG-4).
   // monitoring.read too: own department's CIs only (monitoring service), for suppression requests.
   // problem.read: the problems linked to their own incidents only (problems/scope.ts).
   // change.read: the changes touching their own systems and VMs only (changes/scope.ts).
-  system_owner: ['org.read', 'cmdb.read', 'incident.read', 'problem.read', 'change.read', 'monitoring.read', 'document.read', 'servicelevel.read'],
+  system_owner: ['org.read', 'cmdb.read', 'incident.read', 'problem.read', 'change.read', 'monitoring.read', 'document.read', 'servicelevel.read', 'portal.read'],
   ict_manager: ['org.read', 'mail.read', 'cmdb.read', 'incident.read', 'document.read', 'servicelevel.read'],
   security_officer: ['org.read', 'audit.read', 'cmdb.read'],
   datacenter_provider: [],
