@@ -250,12 +250,16 @@ describe('ドキュメントの最新化維持 (DOC-2)', () => {
     expect((await get(s.owner, `/api/documents/revisions/${r}`)).statusCode).toBe(404); // not yet published
     await act(s.mgr, r, 'publish', { notifyIct: true });
     const mails = await mailsOf(r);
-    expect(mails).toHaveLength(2);
+    expect(mails).toHaveLength(3);
     const team = mails.find((m) => m.template === 'document.revision_published')!;
     expect(team.ccAddresses).toEqual(['ict@pref.example.lg.jp']);
-    const owners = mails.find((m) => m.template === 'document.revision_published_owners')!;
-    expect(owners.toAddresses).toEqual(['owner@pref.example.lg.jp', 'ownerb@pref.example.lg.jp'].map((a) => (a === 'ownerb@pref.example.lg.jp' ? 'ownerB@pref.example.lg.jp' : a)));
-    expect(owners.subject).toContain('サービスメニュー 第1版');
+    // One mail per department: the owners of one department do not see another's addresses.
+    const owners = mails.filter((m) => m.template === 'document.revision_published_owners');
+    expect(owners.map((m) => [m.toAddresses, m.ccAddresses ?? []]).sort()).toEqual([
+      [['owner@pref.example.lg.jp'], []],
+      [['ownerB@pref.example.lg.jp'], []],
+    ]);
+    for (const m of owners) expect(m.subject).toContain('サービスメニュー 第1版');
 
     // Owner scope: published documents affecting owners, and the one owners write.
     const list = (await get(s.owner, '/api/documents')).json();

@@ -1,8 +1,9 @@
-import { eq } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull } from 'drizzle-orm';
 import type { Db } from '../db/connection.ts';
 import { storedFiles } from '../files/index.ts';
 import { addressesOfRole } from '../incidents/index.ts';
 import type { Role } from '../iam/roles.ts';
+import { people, roleAssignments } from '../iam/schema.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { enqueueMail, jaDateTime } from '../notify/index.ts';
 import type { SideEffect } from '../process/index.ts';
@@ -16,6 +17,28 @@ export const TEAM_ROLES: readonly Role[] = ['vendor_lead', 'vendor_manager', 'op
 async function addresses(tx: Db, roles: readonly Role[]): Promise<string[]> {
   const all = (await Promise.all(roles.map((r) => addressesOfRole(tx, r)))).flat();
   return [...new Set(all)].sort();
+}
+
+/**
+ * The system owners' addresses grouped by department (each group one mail): owners of different
+ * departments must not see each other's addresses. Owners without a department form their own group.
+ */
+export async function ownerAddressesByDepartment(tx: Db): Promise<string[][]> {
+  const rows = await tx
+    .selectDistinct({ email: people.email, departmentId: people.departmentId })
+    .from(people)
+    .innerJoin(roleAssignments, eq(roleAssignments.personId, people.id))
+    .where(and(eq(roleAssignments.role, 'system_owner'), isNull(people.disabledAt), isNotNull(people.email)))
+    .orderBy(asc(people.departmentId), asc(people.email));
+  const groups = new Map<string, string[]>();
+  for (const r of rows) {
+    if (!r.email) continue;
+    const k = r.departmentId ?? '';
+    const g = groups.get(k) ?? [];
+    if (!g.some((x) => x.toLowerCase() === r.email!.toLowerCase())) g.push(r.email);
+    groups.set(k, g);
+  }
+  return [...groups.values()].sort((a, b) => a[0]!.localeCompare(b[0]!));
 }
 
 const size = (n: number) => (n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(1)} MB` : n >= 1024 ? `${Math.ceil(n / 1024)} KB` : `${n} バイト`);
@@ -69,8 +92,8 @@ export function revisionNotice(platformName: string, clock: Clock): SideEffect<D
       });
     }
     if (doc.affectsOwners) {
-      const owners = await addresses(e.tx, ['system_owner']);
-      if (owners.length) {
+      // One mail per department: owners of different departments do not see each other's addresses.
+      for (const owners of await ownerAddressesByDepartment(e.tx)) {
         await enqueueMail(e.tx, clock, {
           recordType: 'document_revision',
           recordId: r.id,
