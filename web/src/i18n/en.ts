@@ -58,6 +58,8 @@ export const en: Dict = {
   'navDesc.documents': 'Document register, revisions (author → review → approval → stored), version comparison, the month’s register changes',
   'nav.meetings': 'Meetings',
   'navDesc.meetings': 'Monthly report and other meetings (N §2.7.3), minutes approved and shared, decisions, action items',
+  'nav.portal': 'Plans and requests',
+  'navDesc.portal': 'Integration plans (M §5.1): draft, submit, approve; templates and the OS allow-list',
   'nav.monitoring': 'Monitoring',
   'navDesc.monitoring': 'Live status by site, cluster, host and system; alert ledger; suppression requests; monitoring settings',
 

@@ -59,6 +59,8 @@ export const ja = {
   'navDesc.documents': 'ドキュメント一覧・改版（作成／修正 → レビュー → 承認 → サーバ格納）・版の比較・月のドキュメント一覧の変更',
   'nav.meetings': '会議体',
   'navDesc.meetings': '月次報告会などの会議（N §2.7.3）・議事録の承認と共有・決定事項・宿題',
+  'nav.portal': '統合計画書・申請',
+  'navDesc.portal': '統合計画書（M §5.1）の作成・提出・承認、テンプレートと使用可能な OS',
   'nav.monitoring': '監視',
   'navDesc.monitoring': '監視状況（拠点・クラスタ・ホスト・システム別）、監視対応台帳、監視の一時抑止、監視設定一覧',
 
