@@ -156,9 +156,9 @@ export function createPortalService(deps: PortalDeps) {
   }
 
   async function get(actor: Actor, id: string) {
-    const { plan, systemName } = await load(db, actor, id);
+    const { plan, systemName, departmentId } = await load(db, actor, id);
     const rows = await db.select().from(integrationPlanRows).where(eq(integrationPlanRows.planId, id)).orderBy(asc(integrationPlanRows.position));
-    return { ...plan, systemName, stateLabel: stateLabel(plan.state), editable: EDITABLE.includes(plan.state), rows: rows.map(toRow), process: await processView(db, planProcess, plan, actor) };
+    return { ...plan, systemName, stateLabel: stateLabel(plan.state), editable: EDITABLE.includes(plan.state) && actor.roles.includes('system_owner') && actor.departmentId === departmentId, rows: rows.map(toRow), process: await processView(db, planProcess, plan, actor) };
   }
 
   /**
