@@ -30,7 +30,7 @@ import { createPortalService, portalRoutes } from '../portal/index.ts';
 import { createWorkbench, workbenchRoutes } from '../workbench/index.ts';
 import { mountZabbixWebhook } from '../monitoring/zabbix-server/index.ts';
 import type { Clock } from '../kernel/clock.ts';
-import type { Config } from '../kernel/config.ts';
+import { type Config, loadConfig } from '../kernel/config.ts';
 import { errorHandler, notFoundBody } from './errors.ts';
 import { registerBoundaryHooks } from './boundary.ts';
 import { registerSessionHooks } from './session.ts';
@@ -119,8 +119,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   notifyRoutes(app, { db: deps.db });
   cmdbRoutes(app, { cmdb: createCmdbService({ db: deps.db, clock: deps.clock }) });
   await rvtoolsRoutes(app, { rvtools: createRvtoolsImport({ db: deps.db, clock: deps.clock, cmdb: createCmdbService({ db: deps.db, clock: deps.clock }) }) });
-  incidentRoutes(app, { incidents: createIncidentService({ db: deps.db, clock: deps.clock }) });
-  problemRoutes(app, { problems: createProblemService({ db: deps.db, clock: deps.clock }) });
+  // Mail names as N prints them, from config: incident mails 【第三期サーバ仮想基盤障害発生】 (KIBAN_MAIL_PLATFORM_NAME),
+  // every other mail 【第三期サーバ仮想化統合基盤】 (KIBAN_PLATFORM_NAME) — the problem's 予防保守情報 report too.
+  // Not configured (tests): the config's own defaults, so the names live in one place (src/kernel/config.ts).
+  const names = deps.config.platformName && deps.config.mail?.platformName ? null : loadConfig({});
+  const platformName = deps.config.platformName ?? names!.platformName;
+  const incidentPlatformName = deps.config.mail?.platformName ?? names!.mail.platformName;
+  incidentRoutes(app, { incidents: createIncidentService({ db: deps.db, clock: deps.clock, platformName: incidentPlatformName }) });
+  problemRoutes(app, { problems: createProblemService({ db: deps.db, clock: deps.clock, platformName }) });
   monitoringRoutes(app, { monitoring: createMonitoringService({ db: deps.db, clock: deps.clock }) });
   await documentRoutes(app, { db: deps.db, clock: deps.clock, platformName: deps.config.platformName }); // ドキュメント一覧 and its revisions (DOC-1/2), a change's documents
   await meetingRoutes(app, { db: deps.db, clock: deps.clock, platformName: deps.config.platformName }); // 会議体: meetings, minutes, decisions, action items (ORG-6)

@@ -68,7 +68,7 @@ describe('受付・登録 (PRB-1)', () => {
     const mails = await t.database.db.select().from(outbox).where(eq(outbox.recordId, p.id));
     expect(mails).toHaveLength(1);
     expect(mails[0]!.toAddresses).toEqual(['tokatsu@pref.example.lg.jp']);
-    expect(mails[0]!.subject).toContain('重大な予防保守情報');
+    expect(mails[0]!.subject).toContain('【第三期サーバ仮想化統合基盤】重大な予防保守情報'); // KIBAN_PLATFORM_NAME, as N's non-incident mails print it
     expect((await get(s.sup, `/api/problems/${p.id}`)).json().preventiveTarget.name).toBe('ESXi 8.0');
   });
 });
