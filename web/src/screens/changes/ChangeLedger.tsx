@@ -15,11 +15,19 @@ import { ExportLinks, ParamCheck, ParamSelect, receiptColumn, registeredColumn }
 import { CHANGE_SOURCES, changeExportHref, listChanges } from './changesApi';
 import { useCT } from './i18n';
 
-/** A change's 納期, in red with a badge once past (and not finished). */
-export function ChangeDue({ dueAt, final }: { dueAt: string | null | undefined; final: boolean }) {
+/**
+ * States in which the work the 納期 (release date) is about is done: the completion report is in
+ * (completion_review, close_review) or the change has ended. Past its due date there it is not overdue.
+ */
+const WORK_DONE = ['completion_review', 'close_review', 'closed', 'not_implemented', 'cancelled'];
+/** Only open work past its due date is overdue — the inbox's rule (src/process/deadlines.ts isOverdue: due < now). */
+export const changeOverdue = (c: { dueAt: string | null | undefined; state: string }, now = new Date()) => !!c.dueAt && !WORK_DONE.includes(c.state) && new Date(c.dueAt) < now;
+
+/** A change's 納期, in red with a badge once past (and the work not done). */
+export function ChangeDue({ dueAt, state, final }: { dueAt: string | null | undefined; state?: string; final?: boolean }) {
   const t = useCT();
   const fmt = useDateTime();
-  const overdue = !!dueAt && !final && new Date(dueAt) < new Date();
+  const overdue = !final && changeOverdue({ dueAt, state: state ?? '' });
   return (
     <Group gap={4} wrap="nowrap">
       <Text size="sm" c={overdue ? 'red.8' : undefined} fw={overdue ? 700 : undefined}>
@@ -34,7 +42,6 @@ export function ChangeDue({ dueAt, final }: { dueAt: string | null | undefined; 
   );
 }
 
-const FINAL = ['closed', 'not_implemented', 'cancelled'];
 
 /** 変更管理台帳 (CHG-1): filters, sort and page on the server, XLSX/CSV export of what is filtered. */
 export function ChangeLedger() {
@@ -95,7 +102,7 @@ export function ChangeLedger() {
             { key: 'title', header: t('chg.titleField'), sortKey: 'title', ellipsis: 'grow', title: (c) => c.title, render: (c) => c.title },
             { key: 'targets', header: t('chg.targets'), ellipsis: 240, title: (c) => c.targetNames.join('、'), render: (c) => c.targetNames.join('、') || (c.slSystemName ?? '—') },
             { key: 'priority', header: t('chg.priority'), sortKey: 'priority', render: (c) => <PriorityBadge priority={c.priority} /> },
-            { key: 'dueAt', header: t('chg.dueAt'), sortKey: 'dueAt', render: (c) => <ChangeDue dueAt={c.dueAt} final={FINAL.includes(c.state)} /> },
+            { key: 'dueAt', header: t('chg.dueAt'), sortKey: 'dueAt', render: (c) => <ChangeDue dueAt={c.dueAt} state={c.state} /> },
             { key: 'state', header: t('chg.state'), sortKey: 'state', render: (c) => <StateBadge state={c.state} label={c.stateLabel} /> },
           ]}
         />
