@@ -1,28 +1,14 @@
-import { existsSync } from 'node:fs';
 import ExcelJS from 'exceljs';
-import PDFDocument from 'pdfkit';
 import { formatJst } from '../calendar/index.ts';
-import { UnavailableError } from '../kernel/errors.ts';
+import { japanesePdf } from '../files/pdf.ts';
 import { jaPeriod } from '../notify/index.ts';
 import type { ReleaseService } from './release-service.ts';
 
 type PrintData = Awaited<ReturnType<ReleaseService['printData']>>;
 
-/** Japanese fonts looked for, in order (Debian fonts-ipaexfont-gothic, then fonts-noto-cjk); KIBAN_PDF_FONT overrides. */
-export const PDF_FONT_CANDIDATES = [
-  '/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf',
-  '/usr/share/fonts/truetype/ipaexfont-gothic/ipaexg.ttf',
-  '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
-];
-
-export function pdfFont(env: Record<string, string | undefined> = process.env): string {
-  const paths = env.KIBAN_PDF_FONT ? [env.KIBAN_PDF_FONT] : PDF_FONT_CANDIDATES;
-  const found = paths.find((p) => existsSync(p));
-  if (!found) throw new UnavailableError('changes.print_font_missing', { paths: paths.join(', ') });
-  return found;
-}
-
 const RESULT_LABELS: Record<string, string> = { success: '正常完了', anomaly_continued: '異常発生（業務影響無・作業継続）', rolled_back: '切戻し実施' };
+export { PDF_FONT_CANDIDATES, pdfFont } from '../files/pdf.ts';
+
 const dt = (d: Date | null | undefined) => (d ? formatJst(d) : '');
 
 interface Section {
@@ -104,13 +90,7 @@ export async function releasePrint(d: PrintData, format: 'xlsx' | 'pdf', opts: {
     }
     return { data: Buffer.from(await wb.xlsx.writeBuffer()), mediaType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', fileName: `${base}.xlsx`, asciiName };
   }
-  const font = pdfFont();
-  const doc = new PDFDocument({ size: 'A4', margin: 48, compress: opts.compress ?? true, info: { Title: base } });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<void>((resolve) => doc.on('end', () => resolve()));
-  doc.registerFont('ja', font);
-  doc.font('ja');
+  const { doc, done } = japanesePdf(base, opts);
   doc.fontSize(16).text('リリース計画書兼完了報告書', { align: 'center' });
   doc.moveDown();
   for (const s of sections) {
@@ -124,6 +104,5 @@ export async function releasePrint(d: PrintData, format: 'xlsx' | 'pdf', opts: {
     doc.moveDown();
   }
   doc.end();
-  await done;
-  return { data: Buffer.concat(chunks), mediaType: 'application/pdf', fileName: `${base}.pdf`, asciiName };
+  return { data: await done, mediaType: 'application/pdf', fileName: `${base}.pdf`, asciiName };
 }
