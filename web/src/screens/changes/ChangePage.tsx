@@ -134,7 +134,7 @@ export function ChangePage() {
               <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="xs">
                 <Field label={t('chg.registeredAt')}>{fmt(c.registeredAt)}</Field>
                 <Field label={t('chg.dueAt')}>
-                  <ChangeDue dueAt={c.dueAt} final={c.process.final} />
+                  <ChangeDue dueAt={c.dueAt} state={c.state} final={c.process.final} />
                 </Field>
                 <Field label={t('chg.criteria')}>{criteriaText(t, c.criteria)}</Field>
                 {c.problem && (
