@@ -50,6 +50,21 @@ export function useT(): T {
   return useI18n().t;
 }
 
+/**
+ * The translate function of a screen's own dictionary (`ja` complete, `en` beside it), following the UI
+ * language: a missing English text falls back to Japanese, then to the key; `{name}` is filled from `vars`.
+ */
+export function useDictionary<K extends string>(ja: Record<K, string>, en: Partial<Record<K, string>>): (key: K, vars?: Vars) => string {
+  const { lang } = useI18n();
+  return useCallback(
+    (key: K, vars?: Vars) => {
+      const text = (lang === 'en' ? en[key] : ja[key]) ?? ja[key] ?? key;
+      return vars ? text.replace(/\{(\w+)\}/g, (m, n: string) => (n in vars ? String(vars[n]) : m)) : text;
+    },
+    [lang, ja, en],
+  );
+}
+
 export function useLang(): { lang: Lang; setLang: (lang: Lang) => void } {
   const { lang, setLang } = useI18n();
   return { lang, setLang };

@@ -2,8 +2,7 @@
  * Words of the change screens (変更管理), Japanese first. Kept beside the screens, as the incident
  * screens do; the shared dictionary only carries the navigation labels.
  */
-import { useCallback } from 'react';
-import { useLang } from '../../i18n';
+import { useDictionary } from '../../i18n';
 
 const ja = {
   'chg.title': '変更管理台帳',
@@ -154,12 +153,5 @@ export type CT = (key: Key, vars?: Record<string, string | number>) => string;
 
 /** The translate function of the change screens, following the UI language. */
 export function useCT(): CT {
-  const { lang } = useLang();
-  return useCallback(
-    (key, vars) => {
-      const text = (lang === 'en' ? en[key] : ja[key]) ?? ja[key] ?? key;
-      return vars ? text.replace(/\{(\w+)\}/g, (m, n: string) => (n in vars ? String(vars[n]) : m)) : text;
-    },
-    [lang],
-  );
+  return useDictionary(ja, en);
 }

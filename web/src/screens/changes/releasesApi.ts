@@ -3,13 +3,12 @@
  * src/changes/release-*.ts, maintenance.ts, schedule.ts). Shapes come type-only from the server. The
  * release screens' words are here too, Japanese first.
  */
-import { useCallback } from 'react';
 import type { MaintenanceDays } from '../../../../src/changes/maintenance.ts';
 import type { ReleasePlanInput } from '../../../../src/changes/release-inputs.ts';
 import type { ReleaseService } from '../../../../src/changes/release-service.ts';
 import type { ScheduleMonth } from '../../../../src/changes/schedule.ts';
 import { api } from '../../api';
-import { useLang } from '../../i18n';
+import { useDictionary } from '../../i18n';
 import type { Wire } from '../../workbench';
 
 export type ReleaseDetail = Wire<Awaited<ReturnType<ReleaseService['get']>>>;
@@ -198,12 +197,5 @@ const en: Partial<Record<Key, string>> = {
 
 export type RKey = Key;
 export function useRT(): (key: Key, vars?: Record<string, string | number>) => string {
-  const { lang } = useLang();
-  return useCallback(
-    (key: Key, vars?: Record<string, string | number>) => {
-      const text = (lang === 'en' ? en[key] : ja[key]) ?? ja[key] ?? key;
-      return vars ? text.replace(/\{(\w+)\}/g, (m, n: string) => (n in vars ? String(vars[n]) : m)) : text;
-    },
-    [lang],
-  );
+  return useDictionary(ja, en);
 }

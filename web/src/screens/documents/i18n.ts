@@ -2,8 +2,7 @@
  * Words of the document screens (システム運用ドキュメント管理, N §3.6), Japanese first. Kept beside the
  * screens, as the change screens do; the shared dictionary only carries the navigation labels.
  */
-import { useCallback } from 'react';
-import { useLang } from '../../i18n';
+import { useDictionary } from '../../i18n';
 
 const ja = {
   'doc.title': 'ドキュメント一覧',
@@ -203,12 +202,5 @@ export type DT = (key: Key, vars?: Record<string, string | number>) => string;
 
 /** The translate function of the document screens, following the UI language. */
 export function useDT(): DT {
-  const { lang } = useLang();
-  return useCallback(
-    (key, vars) => {
-      const text = (lang === 'en' ? en[key] : ja[key]) ?? ja[key] ?? key;
-      return vars ? text.replace(/\{(\w+)\}/g, (m, n: string) => (n in vars ? String(vars[n]) : m)) : text;
-    },
-    [lang],
-  );
+  return useDictionary(ja, en);
 }

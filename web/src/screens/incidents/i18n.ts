@@ -2,8 +2,7 @@
  * Words of the incident and problem screens. Kept beside the screens (not in i18n/ja.ts) so the
  * shared dictionary only carries the navigation labels; same `{name}` placeholders and language.
  */
-import { useCallback } from 'react';
-import { useLang } from '../../i18n';
+import { useDictionary } from '../../i18n';
 
 const ja = {
   'inc.title': 'インシデント管理台帳',
@@ -498,14 +497,7 @@ export function isIKey(k: string): k is Key {
 
 /** The translate function of these screens, following the UI language. */
 export function useIT(): IT {
-  const { lang } = useLang();
-  return useCallback(
-    (key, vars) => {
-      const text = (lang === 'en' ? en[key] : ja[key]) ?? ja[key] ?? key;
-      return vars ? text.replace(/\{(\w+)\}/g, (m, n: string) => (n in vars ? String(vars[n]) : m)) : text;
-    },
-    [lang],
-  );
+  return useDictionary(ja, en);
 }
 
 /** A key built from data, falling back to the raw value. */

@@ -2,8 +2,7 @@
  * Words of the priority review, the stocktake and the preventive-maintenance target list (Japanese
  * first, English beside it). Kept apart from i18n.ts so these screens carry their own dictionary.
  */
-import { useCallback } from 'react';
-import { useLang } from '../../i18n';
+import { useDictionary } from '../../i18n';
 
 const ja = {
 
@@ -164,12 +163,5 @@ export type OpsT = (key: Key, vars?: Record<string, string | number>) => string;
 
 /** The translate function of these screens, following the UI language. */
 export function useOpsT(): OpsT {
-  const { lang } = useLang();
-  return useCallback(
-    (key, vars) => {
-      const text = (lang === 'en' ? en[key] : ja[key]) ?? ja[key] ?? key;
-      return vars ? text.replace(/\{(\w+)\}/g, (m, n: string) => (n in vars ? String(vars[n]) : m)) : text;
-    },
-    [lang],
-  );
+  return useDictionary(ja, en);
 }

@@ -1,6 +1,5 @@
 /** Words of the meeting screens (会議体, N §2.7.3), Japanese first; the shared dictionary carries only the nav labels. */
-import { useCallback } from 'react';
-import { useLang } from '../../i18n';
+import { useDictionary } from '../../i18n';
 
 const ja = {
   'mtg.title': '会議体',
@@ -168,12 +167,5 @@ const en: Record<Key, string> = {
 export type MT = (key: Key, vars?: Record<string, string | number>) => string;
 
 export function useMT(): MT {
-  const { lang } = useLang();
-  return useCallback(
-    (key, vars) => {
-      const text = (lang === 'en' ? en[key] : ja[key]) ?? ja[key] ?? key;
-      return vars ? text.replace(/\{(\w+)\}/g, (m, n: string) => (n in vars ? String(vars[n]) : m)) : text;
-    },
-    [lang],
-  );
+  return useDictionary(ja, en);
 }

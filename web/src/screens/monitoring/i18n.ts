@@ -2,8 +2,7 @@
  * Words of the monitoring screens (監視状況, 監視対応台帳, 監視の一時抑止, 監視設定一覧), Japanese
  * first. Kept beside the screens like incidents/i18n.ts; same `{name}` placeholders.
  */
-import { useCallback } from 'react';
-import { useLang } from '../../i18n';
+import { useDictionary } from '../../i18n';
 
 const ja = {
   'mon.title': '監視',
@@ -557,14 +556,7 @@ export function isMKey(k: string): k is Key {
 
 /** The translate function of the monitoring screens, following the UI language. */
 export function useMT(): MT {
-  const { lang } = useLang();
-  return useCallback(
-    (key, vars) => {
-      const text = (lang === 'en' ? en[key] : ja[key]) ?? ja[key] ?? key;
-      return vars ? text.replace(/\{(\w+)\}/g, (m, n: string) => (n in vars ? String(vars[n]) : m)) : text;
-    },
-    [lang],
-  );
+  return useDictionary(ja, en);
 }
 
 /** A key built from data (state, type …), falling back to the raw value. */

@@ -1,6 +1,5 @@
 /** Words of the service-level screens (サービスレベル管理, N §2.6 / §3.1), Japanese first. */
-import { useCallback } from 'react';
-import { useLang } from '../../i18n';
+import { useDictionary } from '../../i18n';
 
 const ja = {
   'sl.title': 'サービスレベル管理',
@@ -150,12 +149,5 @@ const en: Partial<Record<Key, string>> = {
 
 export type SLT = (key: Key, vars?: Record<string, string | number>) => string;
 export function useSLT(): SLT {
-  const { lang } = useLang();
-  return useCallback(
-    (key, vars) => {
-      const text = (lang === 'en' ? en[key] : ja[key]) ?? ja[key] ?? key;
-      return vars ? text.replace(/\{(\w+)\}/g, (m, n: string) => (n in vars ? String(vars[n]) : m)) : text;
-    },
-    [lang],
-  );
+  return useDictionary(ja, en);
 }
