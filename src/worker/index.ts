@@ -11,6 +11,7 @@ import { createOutboxWorker, createSmtpTransport, type MailTransport } from '../
 import { runApprovalDigests } from '../workbench/index.ts';
 import { createServiceLevelJob } from '../changes/sl-apply.ts';
 import { createImprovementJob } from '../servicelevels/index.ts';
+import { createReportService } from '../reports/index.ts';
 
 /** Runs `fn` every `ms`; returns a stop function. Tests pass their own to fire jobs by hand (`name` says which). */
 export type Every = (fn: () => Promise<void>, ms: number, name: string) => () => void;
@@ -106,6 +107,9 @@ export function startWorkers(deps: {
     platformName: deps.config.mail.platformName,
   });
   job('servicelevels.improvements', 15 * 60_000, () => improvements.runOnce());
+  // SLM-6: after the month's end on the business calendar, the previous month's report draft, once (keyed by month).
+  const reports = createReportService({ db: deps.db, clock: deps.clock, calendar: new BusinessCalendar(deps.config.businessHours ?? {}) });
+  job('reports.month_end', 15 * 60_000, () => reports.runMonthEnd());
 
   let follow: FollowHandle | undefined;
   if (deps.vcenter) {

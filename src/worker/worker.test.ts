@@ -113,7 +113,7 @@ describe('Zabbix server integration in the worker (KIBAN_ZABBIX_URL / _TOKEN)', 
   it('is off without configuration', async () => {
     const jobs: Job[] = [];
     const workers = startWorkers({ db: database.db, clock: new FakeClock('2026-11-24T01:00:00Z'), config: loadConfig({}), transport: smtp.transport(), every: capture(jobs) });
-    expect(jobs.map((j) => j.name)).toEqual(['outbox', 'incidents.stocktake', 'workbench.digest', 'changes.service_level', 'servicelevels.improvements']);
+    expect(jobs.map((j) => j.name)).toEqual(['outbox', 'incidents.stocktake', 'workbench.digest', 'changes.service_level', 'servicelevels.improvements', 'reports.month_end']);
     expect(workers.zabbix).toBeUndefined();
     await workers.stop();
   });
@@ -145,6 +145,7 @@ describe('Zabbix server integration in the worker (KIBAN_ZABBIX_URL / _TOKEN)', 
       ['workbench.digest', 60_000],
       ['changes.service_level', 60_000],
       ['servicelevels.improvements', 900_000],
+      ['reports.month_end', 900_000],
       ['zabbix.sweep', 60_000],
       ['monitoring.suppressions', 30_000],
       ['monitoring.settings', 60_000],
@@ -185,7 +186,7 @@ describe('Zabbix server integration in the worker (KIBAN_ZABBIX_URL / _TOKEN)', 
       transport: smtp.transport(),
       every: capture(jobs),
     });
-    expect(jobs.map((j) => j.name)).toEqual(['outbox', 'incidents.stocktake', 'workbench.digest', 'changes.service_level', 'servicelevels.improvements', 'zabbix.sweep', 'monitoring.suppressions', 'monitoring.settings']);
+    expect(jobs.map((j) => j.name)).toEqual(['outbox', 'incidents.stocktake', 'workbench.digest', 'changes.service_level', 'servicelevels.improvements', 'reports.month_end', 'zabbix.sweep', 'monitoring.suppressions', 'monitoring.settings']);
     expect(workers.zabbix).toBeUndefined();
     await workers.stop();
   });

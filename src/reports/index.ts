@@ -1,0 +1,11 @@
+import { registerMessages } from '../kernel/messages.ts';
+import { reportMessages } from './messages.ts';
+
+registerMessages(reportMessages);
+
+export { assembleReport, type ReportData } from './data.ts';
+export { reportPdf, reportSections, reportXlsx } from './output.ts';
+export { type MonthlyReport, monthlyReportProcess } from './process.ts';
+export { reportRoutes } from './routes.ts';
+export * from './schema.ts';
+export { createReportService, type ReportService } from './service.ts';
