@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseJstLocal } from '../calendar/index.ts';
 import { createCmdbService } from '../cmdb/index.ts';
-import { admin, TEST_PASSWORD, type TestApp, testApp } from '../http/testing.ts';
+import { admin, type TestApp, testApp } from '../http/testing.ts';
 import { changeCis, changes, changeTasks, releases } from './schema.ts';
 
 /** Change management through the HTTP API (CHG-1): the <変更作業> chart with N §3.4.2.1's roles. */
@@ -49,8 +49,7 @@ beforeAll(async () => {
   t.clock.set(jst('2026-12-01T10:00'));
   const deptA = (await t.iam.createDepartment(admin, { code: 'D10', name: '土木部', kind: 'prefecture' })).id;
   const deptB = (await t.iam.createDepartment(admin, { code: 'D20', name: '教育庁', kind: 'prefecture' })).id;
-  const person = (login: string, roles: string[], extra: Record<string, unknown> = {}) =>
-    t.iam.createPerson(admin, { login, displayName: login, password: TEST_PASSWORD, roles: roles as never, ...extra });
+  const person = t.person;
   await person('op', ['operator']);
   await person('mgr', ['vendor_manager']);
   await person('lead', ['vendor_lead']);

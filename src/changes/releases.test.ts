@@ -5,7 +5,7 @@ import { cmdbContacts, cmdbHosts, cmdbSites, cmdbSystems, cmdbVms } from '../cmd
 import { inTx } from '../db/index.ts';
 import { configureFiles, DEFAULT_FILE_MAX_BYTES, storedFiles } from '../files/index.ts';
 import { multipartBody } from '../files/testing.ts';
-import { admin, TEST_PASSWORD, type TestApp, testApp } from '../http/testing.ts';
+import { admin, type TestApp, testApp } from '../http/testing.ts';
 import { createItem, createTarget } from '../monitoring/index.ts';
 import { monitoringSuppressions } from '../monitoring/schema.ts';
 import { outbox } from '../notify/index.ts';
@@ -87,8 +87,7 @@ beforeAll(async () => {
   t = await testApp();
   t.clock.set(jst('2026-11-24T10:00'));
   dept = (await t.iam.createDepartment(admin, { code: 'D10', name: '土木部', kind: 'prefecture' })).id;
-  const person = (login: string, roles: string[], extra: Record<string, unknown> = {}) =>
-    t.iam.createPerson(admin, { login, displayName: login, password: TEST_PASSWORD, roles: roles as never, ...extra });
+  const person = t.person;
   await person('op', ['operator']);
   await person('mgr', ['vendor_manager']);
   await person('sup', ['supervisor'], { email: 'tokatsu@pref.example.lg.jp' });

@@ -6,7 +6,7 @@ import { parseJstLocal } from '../calendar/index.ts';
 import { changes } from '../changes/schema.ts';
 import { storedFiles } from '../files/index.ts';
 import { multipartBody, samplePdf, sampleOoxml } from '../files/testing.ts';
-import { admin, TEST_PASSWORD, type TestApp, testApp } from '../http/testing.ts';
+import { admin, type TestApp, testApp } from '../http/testing.ts';
 import { outbox } from '../notify/index.ts';
 import { documentRevisions } from './schema.ts';
 
@@ -42,8 +42,7 @@ beforeAll(async () => {
   t.clock.set(jst('2026-11-24T10:00'));
   const dept = (await t.iam.createDepartment(admin, { code: 'D10', name: '土木部', kind: 'prefecture' })).id;
   const deptB = (await t.iam.createDepartment(admin, { code: 'D20', name: '教育庁', kind: 'prefecture' })).id;
-  const person = (login: string, roles: string[], extra: Record<string, unknown> = {}) =>
-    t.iam.createPerson(admin, { login, displayName: login, password: TEST_PASSWORD, roles: roles as never, email: `${login}@pref.example.lg.jp`, ...extra });
+  const person = (login: string, roles: string[], extra: Record<string, unknown> = {}) => t.person(login, roles, { email: `${login}@pref.example.lg.jp`, ...extra });
   await person('op', ['operator']);
   await person('mgr', ['vendor_manager']);
   await person('lead', ['vendor_lead']);

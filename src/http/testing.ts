@@ -14,6 +14,8 @@ export interface TestApp {
   database: Database;
   clock: FakeClock;
   iam: IamService;
+  /** Creates a person whose display name is the login, with the test password (tests log in as them). */
+  person(login: string, roles: string[], extra?: Record<string, unknown>): ReturnType<IamService['createPerson']>;
   /** Logs in and returns what a browser would keep: the cookie and the CSRF token. */
   login(login: string, password?: string): Promise<{ cookie: string; csrf: string }>;
   close(): Promise<void>;
@@ -40,6 +42,7 @@ export async function testApp(opts: { loginRatePerMinute?: number; directory?: D
     database,
     clock,
     iam,
+    person: (login, roles, extra = {}) => iam.createPerson(admin, { login, displayName: login, password: TEST_PASSWORD, roles: roles as never, ...extra }),
     async login(login, password = TEST_PASSWORD) {
       const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { login, password } });
       if (res.statusCode !== 200) throw new Error(`login ${login} failed: ${res.statusCode} ${res.body}`);

@@ -2,7 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseJstLocal } from '../calendar/index.ts';
 import { createCmdbService } from '../cmdb/index.ts';
-import { admin, TEST_PASSWORD, type TestApp, testApp } from '../http/testing.ts';
+import { admin, type TestApp, testApp } from '../http/testing.ts';
 import { createOutboxWorker, outbox } from '../notify/index.ts';
 import { startTestSmtpServer, type TestSmtpServer } from '../notify/testing.ts';
 
@@ -47,8 +47,7 @@ beforeAll(async () => {
   const why = { reason: 'テスト用の登録' };
   deptA = (await t.iam.createDepartment(admin, { code: 'D10', name: '土木部道路建設課', kind: 'prefecture' })).id;
   const deptB = (await t.iam.createDepartment(admin, { code: 'D20', name: '教育庁総務課', kind: 'prefecture' })).id;
-  const person = (login: string, roles: string[], extra: Record<string, unknown> = {}) =>
-    t.iam.createPerson(admin, { login, displayName: login, password: TEST_PASSWORD, roles: roles as never, ...extra });
+  const person = t.person;
   await person('op', ['operator'], { email: 'op@vendor.example.jp' });
   await person('mgr', ['vendor_manager'], { email: 'mgr@vendor.example.jp' });
   await person('sup', ['supervisor'], { email: 'tokatsu@pref.example.lg.jp' });

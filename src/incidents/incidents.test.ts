@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseJstLocal } from '../calendar/index.ts';
 import { type CmdbService, createCmdbService } from '../cmdb/index.ts';
-import { admin, TEST_PASSWORD, type TestApp, testApp } from '../http/testing.ts';
+import { admin, type TestApp, testApp } from '../http/testing.ts';
 import { createOutboxWorker, outbox } from '../notify/index.ts';
 import { startTestSmtpServer, type TestSmtpServer } from '../notify/testing.ts';
 import { incidentRouting } from './schema.ts';
@@ -70,8 +70,7 @@ beforeAll(async () => {
   cmdb = createCmdbService({ db: t.database.db, clock: t.clock });
   deptA = (await t.iam.createDepartment(admin, { code: 'D10', name: '土木部道路建設課', kind: 'prefecture' })).id;
   deptB = (await t.iam.createDepartment(admin, { code: 'D20', name: '教育庁総務課', kind: 'prefecture' })).id;
-  const person = (login: string, roles: string[], extra: Record<string, unknown> = {}) =>
-    t.iam.createPerson(admin, { login, displayName: login, password: TEST_PASSWORD, roles: roles as never, ...extra });
+  const person = t.person;
   await person('op', ['operator'], { email: 'op@vendor.example.jp' });
   await person('mgr', ['vendor_manager'], { email: 'mgr@vendor.example.jp' });
   sup1Id = (await person('sup1', ['supervisor'], { email: 'tokatsu1@pref.example.lg.jp' })).id;

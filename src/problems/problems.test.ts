@@ -2,7 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseJstLocal } from '../calendar/index.ts';
-import { admin, TEST_PASSWORD, type TestApp, testApp } from '../http/testing.ts';
+import { admin, type TestApp, testApp } from '../http/testing.ts';
 import { outbox } from '../notify/index.ts';
 import { incidents } from '../incidents/schema.ts';
 import { problemDecisions } from './schema.ts';
@@ -32,8 +32,7 @@ beforeAll(async () => {
   t.clock.set(jst('2026-11-24T10:00'));
   dept = (await t.iam.createDepartment(admin, { code: 'D10', name: '土木部', kind: 'prefecture' })).id;
   deptB = (await t.iam.createDepartment(admin, { code: 'D20', name: '教育庁', kind: 'prefecture' })).id;
-  const person = (login: string, roles: string[], extra: Record<string, unknown> = {}) =>
-    t.iam.createPerson(admin, { login, displayName: login, password: TEST_PASSWORD, roles: roles as never, ...extra });
+  const person = t.person;
   await person('op', ['operator']);
   await person('mgr', ['vendor_manager']);
   await person('sup', ['supervisor'], { email: 'tokatsu@pref.example.lg.jp' });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseJstLocal } from '../calendar/index.ts';
 import { changeCis, changes } from '../changes/schema.ts';
 import { cmdbHosts, cmdbSites, cmdbSystems, cmdbVms } from '../cmdb/schema.ts';
-import { admin, TEST_PASSWORD, type TestApp, testApp } from '../http/testing.ts';
+import { admin, type TestApp, testApp } from '../http/testing.ts';
 import { createItem, createTarget } from '../monitoring/index.ts';
 import { monitoringAlerts, monitoringItems } from '../monitoring/schema.ts';
 import { problems } from '../problems/schema.ts';
@@ -63,8 +63,7 @@ beforeAll(async () => {
   t = await testApp();
   const deptA = (await t.iam.createDepartment(admin, { code: 'D10', name: '土木部', kind: 'prefecture' })).id;
   const deptB = (await t.iam.createDepartment(admin, { code: 'D20', name: '教育庁', kind: 'prefecture' })).id;
-  const person = (login: string, roles: string[], extra: Record<string, unknown> = {}) =>
-    t.iam.createPerson(admin, { login, displayName: login, password: TEST_PASSWORD, roles: roles as never, email: `${login}@pref.example.lg.jp`, ...extra });
+  const person = (login: string, roles: string[], extra: Record<string, unknown> = {}) => t.person(login, roles, { email: `${login}@pref.example.lg.jp`, ...extra });
   await person('op', ['operator']);
   await person('mgr', ['vendor_manager']);
   await person('lead', ['vendor_lead']);

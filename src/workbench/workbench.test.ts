@@ -3,7 +3,7 @@ import { integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseJstLocal } from '../calendar/index.ts';
 import { createCmdbService } from '../cmdb/index.ts';
-import { admin, TEST_PASSWORD, type TestApp, testApp } from '../http/testing.ts';
+import { admin, type TestApp, testApp } from '../http/testing.ts';
 import { visibleDepartments } from '../iam/actor.ts';
 import { outbox } from '../notify/index.ts';
 import { defineProcess } from '../process/index.ts';
@@ -85,8 +85,7 @@ beforeAll(async () => {
     state text NOT NULL, version integer NOT NULL DEFAULT 1, department_id uuid, due_at timestamptz)`);
   deptA = (await t.iam.createDepartment(admin, { code: 'W10', name: '土木部道路建設課', kind: 'prefecture' })).id;
   deptB = (await t.iam.createDepartment(admin, { code: 'W20', name: '教育庁総務課', kind: 'prefecture' })).id;
-  const person = (login: string, roles: string[], extra: Record<string, unknown> = {}) =>
-    t.iam.createPerson(admin, { login, displayName: login, password: TEST_PASSWORD, roles: roles as never, ...extra });
+  const person = t.person;
   await person('op', ['operator'], { email: 'op@vendor.example.jp' });
   await person('mgr', ['vendor_manager'], { email: 'mgr@vendor.example.jp' });
   sup1Id = (await person('sup1', ['supervisor'], { email: 'sup1@pref.example.lg.jp' })).id;
