@@ -1,9 +1,11 @@
 import ExcelJS from 'exceljs';
+import { formatJst } from '../calendar/index.ts';
 import { japanesePdf } from '../files/pdf.ts';
 import { INCIDENT_CLASS_LABELS, type ReportData } from './data.ts';
 import type { ReportTexts } from './schema.ts';
 
 type Cell = string | number | null;
+const at = (x: string | null) => (x ? formatJst(new Date(x)) : '');
 interface Section {
   title: string;
   header: string[];
@@ -31,14 +33,14 @@ export function reportSections(d: ReportData, texts: ReportTexts): Section[] {
     {
       title: '6. 変更・リリース（予定と実績）',
       header: ['リリース番号', '予定開始', '実績開始', '結果', '緊急'],
-      rows: [...d.changes.releases.map((r) => [r.releaseNo, r.plannedStart, r.actualStart ?? '', r.result ?? r.state, r.emergency ? '緊急' : '']), ['予定件数', d.changes.planned, '実施件数', d.changes.done, ''], ...d.changes.maintenanceDays.map((m) => [`メンテナンス日 ${m.day}`, m.used, '', '', ''])],
+      rows: [...d.changes.releases.map((r) => [r.releaseNo, at(r.plannedStart), at(r.actualStart), r.result ?? r.state, r.emergency ? '緊急' : '']), ['予定件数', d.changes.planned, '実施件数', d.changes.done, ''], ...d.changes.maintenanceDays.map((m) => [`メンテナンス日 ${m.day}`, m.used, '', '', ''])],
     },
     { title: '7. 監視（アラート件数）', header: ['種別', '件数'], rows: [['合計', d.monitoring.alertTotal], ...kv(d.monitoring.byItemType), ...kv(d.monitoring.bySeverity).map((r): Cell[] => [`重要度 ${r[0]}`, r[1] ?? null])] },
     { title: '8. リソース使用状況（クラスタ別）', header: ['クラスタ', 'ホスト数', 'VM数', 'CPU(%)', 'メモリ(%)', 'ディスク(%)'], rows: d.monitoring.clusters.map((c) => [c.name, c.hostCount, c.vmCount, c.cpuPercent, c.memoryPercent, c.diskPercent]) },
     { title: '9. 移行・受入', header: ['状況'], rows: [[d.migration.note]] },
     { title: '10. リモート作業記録', header: ['状況'], rows: [[d.remoteWork.note]] },
     { title: '11. 修正情報', header: ['内容'], rows: [[texts.fixInfo || '（記入なし）']] },
-    { title: '12. ドキュメントの変更', header: ['文書番号', '名称', '版', '公開日', '理由'], rows: d.documents.map((x) => [x.docNo, x.name, x.revisionNo, x.publishedAt ?? '', x.reason ?? '']) },
+    { title: '12. ドキュメントの変更', header: ['文書番号', '名称', '版', '公開日', '理由'], rows: d.documents.map((x) => [x.docNo, x.name, x.revisionNo, at(x.publishedAt), x.reason ?? '']) },
   ];
 }
 
@@ -71,7 +73,7 @@ export async function reportPdf(d: ReportData, texts: ReportTexts, opts: { compr
   const width = doc.page.width - 96;
   const bottom = () => doc.page.height - 60;
   doc.fontSize(18).text(`月次報告書（${d.month.replace('-', '年')}月）`, { align: 'center' });
-  doc.fontSize(9).fillColor('#555').text(`集計日時 ${d.assembledAt}`, { align: 'center' }).fillColor('#000');
+  doc.fontSize(9).fillColor('#555').text(`集計日時 ${at(d.assembledAt)}`, { align: 'center' }).fillColor('#000');
   doc.moveDown();
   if (texts.summary) doc.fontSize(10).text(texts.summary).moveDown();
   const sections = reportSections(d, texts);
@@ -103,6 +105,7 @@ export async function reportPdf(d: ReportData, texts: ReportTexts, opts: { compr
   const range = doc.bufferedPageRange();
   for (let p = range.start; p < range.start + range.count; p++) {
     doc.switchToPage(p);
+    doc.page.margins.bottom = 0; // the footer sits below the text area: no page break
     doc.fontSize(8).fillColor('#555').text(`${p + 1} / ${range.count}`, left, doc.page.height - 40, { width, align: 'center', lineBreak: false });
   }
   doc.end();

@@ -99,6 +99,9 @@ describe('月次報告', () => {
     const pdf = await get(s.sup, '/api/reports/monthly/2026-11/report.pdf');
     expect(pdf.statusCode).toBe(200);
     expect(pdf.rawPayload.subarray(0, 4).toString()).toBe('%PDF');
+    const raw = pdf.rawPayload.toString('latin1');
+    expect(raw).toMatch(/IPAex|NotoSans/);
+    expect(raw.match(/\/Type \/Page\b/g)?.length).toBeGreaterThanOrEqual(2);
     const xlsx = await get(s.sup, '/api/reports/monthly/2026-11/report.xlsx');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.rawPayload as never);
