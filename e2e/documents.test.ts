@@ -200,7 +200,8 @@ describe('ドキュメント一覧 and one revision, role by role', () => {
     await mgr.getByTestId('doc-field-location').fill('ファイルサーバ ¥¥ops¥docs¥操作');
     await mgr.getByTestId('doc-save').click();
     await mgr.getByTestId('flash').waitFor();
-    expect(await mgr.getByTestId('document-details').textContent()).toContain('ファイルサーバ ¥¥ops¥docs¥操作');
+    // The flash shows at once; the details follow when the refetch lands.
+    await expect.poll(() => mgr.getByTestId('document-details').textContent()).toContain('ファイルサーバ ¥¥ops¥docs¥操作');
 
     await mgr.goto(`${base}/documents/changes?month=2026-11`);
     await mgr.getByTestId('document-monthly').waitFor();
