@@ -63,14 +63,17 @@ export const PERMISSIONS = [
   'servicelevel.manage',
   'portal.read', // the owners' requests portal: plans, templates, OS list (OPS-3/4/7)
   'portal.catalog', // templates and the OS allow-list kept by the vendor manager
+  // オペレーション管理 (operations/): the operations list and restore requests (OPS-1, BAK-5); a system owner
+  // reads the list and their own department's restore requests. Entry changes are gated by the process table.
+  'operations.read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 // Incidents and problems: 担当者 ○ registers and handles, 管理者 ◎ decides and closes (the process
 // tables gate each step); the supervisor reads and approves where N says so.
-const VENDOR: Permission[] = ['org.read', 'mail.read', 'cmdb.read', 'incident.read', 'incident.manage', 'problem.read', 'problem.manage', 'change.read', 'change.manage', 'monitoring.read', 'monitoring.manage', 'document.read', 'servicelevel.read', 'servicelevel.manage', 'portal.read'];
+const VENDOR: Permission[] = ['org.read', 'mail.read', 'cmdb.read', 'incident.read', 'incident.manage', 'problem.read', 'problem.manage', 'change.read', 'change.manage', 'monitoring.read', 'monitoring.manage', 'document.read', 'servicelevel.read', 'servicelevel.manage', 'portal.read', 'operations.read'];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  supervisor: ['org.read', 'audit.read', 'mail.read', 'cmdb.read', 'incident.read', 'problem.read', 'change.read', 'monitoring.read', 'document.read', 'servicelevel.read', 'portal.read'],
+  supervisor: ['org.read', 'audit.read', 'mail.read', 'cmdb.read', 'incident.read', 'problem.read', 'change.read', 'monitoring.read', 'document.read', 'servicelevel.read', 'portal.read', 'operations.read'],
   // CMDB-4: only configuration managers edit the ledger; the vendor's 責任者 and 管理者 may too (they
   // direct its upkeep, N §3.5.3.2). 担当者 edit it only when also given 構成管理者.
   vendor_lead: [...VENDOR, 'cmdb.manage', 'document.manage', 'portal.catalog'],
@@ -81,7 +84,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   // monitoring.read too: own department's CIs only (monitoring service), for suppression requests.
   // problem.read: the problems linked to their own incidents only (problems/scope.ts).
   // change.read: the changes touching their own systems and VMs only (changes/scope.ts).
-  system_owner: ['org.read', 'cmdb.read', 'incident.read', 'problem.read', 'change.read', 'monitoring.read', 'document.read', 'servicelevel.read', 'portal.read'],
+  system_owner: ['org.read', 'cmdb.read', 'incident.read', 'problem.read', 'change.read', 'monitoring.read', 'document.read', 'servicelevel.read', 'portal.read', 'operations.read'],
   ict_manager: ['org.read', 'mail.read', 'cmdb.read', 'incident.read', 'document.read', 'servicelevel.read'],
   security_officer: ['org.read', 'audit.read', 'cmdb.read'],
   datacenter_provider: [],
