@@ -15,3 +15,4 @@ export * from '../meetings/schema.ts';
 export * from '../servicelevels/schema.ts';
 export * from '../reports/schema.ts';
 export * from '../portal/schema.ts';
+export * from '../operations/schema.ts';
