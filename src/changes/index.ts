@@ -1,6 +1,8 @@
 import { registerMessages } from '../kernel/messages.ts';
 import { changeMessages } from './messages.ts';
 
+import './release-overrun.ts'; // registers the release as a holder of its suppression (overrun)
+
 registerMessages(changeMessages);
 
 export { changeInput, changeListQuery } from './inputs.ts';

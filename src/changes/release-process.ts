@@ -77,6 +77,8 @@ export const releaseProcess = defineProcess<string, string, Release, ReleaseCont
     create: { ja: 'リリース計画作成', en: 'Plan created' },
     edit: { ja: 'リリース計画の修正', en: 'Plan edited' },
     evidence: { ja: '作業証跡の登録', en: 'Evidence added' },
+    overrun: { ja: '作業終了予定の超過', en: 'Past the planned end' },
+    overrun_ceiling: { ja: '抑止の上限到達（監視再開）', en: 'Suppression ceiling reached (monitoring resumed)' },
   },
   fields: {
     anomalyReport: { kind: 'textarea', label: { ja: '発生事象', en: 'What happened' }, max: 10_000 },
@@ -88,7 +90,8 @@ export const releaseProcess = defineProcess<string, string, Release, ReleaseCont
     permission: 'change.read',
     ref: releases.releaseNo,
     title: sql`(SELECT ${changes.title} FROM ${changes} WHERE ${changes.id} = ${releases.changeId})`,
-    due: releases.plannedStart,
+    // Before the work: its planned start; while it runs: its planned end (an overrun shows as overdue).
+    due: sql`CASE WHEN ${releases.state} IN ('in_progress', 'anomaly', 'rolling_back') THEN ${releases.plannedEnd} ELSE ${releases.plannedStart} END`,
     // The inbox knows only the id: the web route resolves the change and redirects.
     path: (id) => `/changes/releases/${id}`,
     scope: (actor) => {

@@ -15,9 +15,18 @@ import { listMailsFor } from '../notify/index.ts';
 import { fire, isOverdue, processView, recordEvent } from '../process/index.ts';
 import { DEFAULT_APPROVAL_LEAD_BUSINESS_DAYS, DEFAULT_RELEASE_PLATFORM_NAME } from './release-chain.ts';
 import { maintenanceDayCovering } from './maintenance.ts';
-import { PLAN_REQUIRED, type ReleaseActionInput, type ReleasePlanInput, type ReleaseUpdateInput, releaseActionInput, releasePlanInput, releaseUpdateInput } from './release-inputs.ts';
+import {
+  PLAN_REQUIRED,
+  type ReleaseActionInput,
+  type ReleasePlanInput,
+  type ReleaseUpdateInput,
+  releaseActionInput,
+  releasePlanInput,
+  releaseUpdateInput,
+} from './release-inputs.ts';
 import { type Release, type ReleaseContext, releaseProcess } from './release-process.ts';
 import { changes, releaseEvidence, releases } from './schema.ts';
+import { releaseOverrun } from './release-overrun.ts';
 import { changeScope } from './scope.ts';
 
 export interface ReleaseDeps {
@@ -30,6 +39,8 @@ export interface ReleaseDeps {
   approvalLeadBusinessDays?: number;
   /** CAL-4's monthly cap of non-urgent impactful off-hours work (N §2.4 ※1: 2). */
   offHoursMonthlyCap?: number;
+  /** KIBAN_RELEASE_OVERRUN_HOURS: a running release keeps its suppression at most this long past its planned end. */
+  overrunCeilingHours?: number;
 }
 
 /** States from which a release counts as work that will happen (CAL-4's count). */
@@ -62,7 +73,10 @@ export function createReleaseService(deps: ReleaseDeps) {
 
   async function loadChange(t: Db, actor: Actor, id: string) {
     requirePermission(actor, 'change.read');
-    const [c] = await t.select().from(changes).where(and(eq(changes.id, id), changeScope(actor)));
+    const [c] = await t
+      .select()
+      .from(changes)
+      .where(and(eq(changes.id, id), changeScope(actor)));
     if (!c) throw new NotFoundError('error.not_found');
     return c;
   }
@@ -86,7 +100,8 @@ export function createReleaseService(deps: ReleaseDeps) {
     const decision = input.rollbackDecisionAt ? new Date(input.rollbackDecisionAt) : null;
     if (decision && (decision < plannedStart || decision > plannedEnd)) throw fieldError('rollbackDecisionAt', 'changes.release_decision_outside');
     if (input.emergency && !input.emergencyReason) throw fieldError('emergencyReason', 'field.required');
-    if (!input.emergency && !(await maintenanceDayCovering(t, plannedStart, plannedEnd))) throw fieldError('plannedStart', 'changes.release_outside_maintenance');
+    if (!input.emergency && !(await maintenanceDayCovering(t, plannedStart, plannedEnd)))
+      throw fieldError('plannedStart', 'changes.release_outside_maintenance');
     return {
       proven: input.proven,
       emergency: input.emergency,
@@ -114,7 +129,8 @@ export function createReleaseService(deps: ReleaseDeps) {
     const missing: FieldErrors = {};
     for (const f of PLAN_REQUIRED) {
       const v = r[f];
-      if (v === null || v === undefined || (typeof v === 'string' && v.trim() === '') || (Array.isArray(v) && v.length === 0)) missing[f] = { key: 'field.required' };
+      if (v === null || v === undefined || (typeof v === 'string' && v.trim() === '') || (Array.isArray(v) && v.length === 0))
+        missing[f] = { key: 'field.required' };
     }
     if (Object.keys(missing).length) throw new InputError('changes.release_plan_incomplete', {}, missing);
   }
@@ -143,12 +159,20 @@ export function createReleaseService(deps: ReleaseDeps) {
     const before = others.filter(counts).length;
     const mine = counts(r);
     const count = before + (mine ? 1 : 0);
-    const warning = mine && count > cap ? `業務時間外の影響のある作業（緊急でないもの）は月 ${cap} 回までです。このリリースで ${month} の ${count} 回目になります。` : null;
+    const warning =
+      mine && count > cap ? `業務時間外の影響のある作業（緊急でないもの）は月 ${cap} 回までです。このリリースで ${month} の ${count} 回目になります。` : null;
     return { month, counts: mine, count, cap, warning };
   }
 
   async function history(t: Db, actor: Actor, r: Release, action: string, comment: string | null) {
-    await recordEvent(t, clock.now(), actor, { process: releaseProcess.name, recordId: r.id, action, state: r.state, fromState: action === 'create' ? '' : r.state, comment });
+    await recordEvent(t, clock.now(), actor, {
+      process: releaseProcess.name,
+      recordId: r.id,
+      action,
+      state: r.state,
+      fromState: action === 'create' ? '' : r.state,
+      comment,
+    });
   }
 
   return {
@@ -164,7 +188,15 @@ export function createReleaseService(deps: ReleaseDeps) {
         const [{ n } = { n: 0 }] = await t.select({ n: sql<number>`count(*)::int` }).from(releases).where(eq(releases.changeId, c.id));
         const [row] = await t
           .insert(releases)
-          .values({ ...plan, changeId: c.id, releaseNo: `${c.receiptNo}-R${n + 1}`, state: releaseProcess.initial, preparedBy: actor.personId, createdAt: now, updatedAt: now })
+          .values({
+            ...plan,
+            changeId: c.id,
+            releaseNo: `${c.receiptNo}-R${n + 1}`,
+            state: releaseProcess.initial,
+            preparedBy: actor.personId,
+            createdAt: now,
+            updatedAt: now,
+          })
           .returning();
         const r = row!;
         await history(t, actor, r, 'create', null);
@@ -200,7 +232,8 @@ export function createReleaseService(deps: ReleaseDeps) {
         if (action === 'submit_plan' && r.state === 'planning') checkComplete(r);
         if (action === 'approve_plan' && r.state === 'plan_approval') {
           const deadline = approvalDeadline(r);
-          if (!r.emergency && clock.now() > deadline) throw new ConflictError('changes.release_approval_late', { days: leadDays, deadline: formatJst(deadline) });
+          if (!r.emergency && clock.now() > deadline)
+            throw new ConflictError('changes.release_approval_late', { days: leadDays, deadline: formatJst(deadline) });
           const w = (await offHours(t, r)).warning;
           if (w) warnings.push(w);
         }
@@ -210,12 +243,22 @@ export function createReleaseService(deps: ReleaseDeps) {
     },
     async get(actor: Actor, id: string) {
       const r = await load(db, actor, id);
-      const [c] = await db.select({ id: changes.id, receiptNo: changes.receiptNo, title: changes.title, state: changes.state }).from(changes).where(eq(changes.id, r.changeId));
+      const [c] = await db
+        .select({ id: changes.id, receiptNo: changes.receiptNo, title: changes.title, state: changes.state })
+        .from(changes)
+        .where(eq(changes.id, r.changeId));
       const now = clock.now();
       const deadline = approvalDeadline(r);
       const [suppression] = r.suppressionId
         ? await db
-            .select({ id: monitoringSuppressions.id, state: monitoringSuppressions.state, method: monitoringSuppressions.method, startsAt: monitoringSuppressions.startsAt, endsAt: monitoringSuppressions.endsAt, systemNames: monitoringSuppressions.systemNames })
+            .select({
+              id: monitoringSuppressions.id,
+              state: monitoringSuppressions.state,
+              method: monitoringSuppressions.method,
+              startsAt: monitoringSuppressions.startsAt,
+              endsAt: monitoringSuppressions.endsAt,
+              systemNames: monitoringSuppressions.systemNames,
+            })
             .from(monitoringSuppressions)
             .where(eq(monitoringSuppressions.id, r.suppressionId))
         : [];
@@ -227,12 +270,26 @@ export function createReleaseService(deps: ReleaseDeps) {
         maintenanceDay: (await maintenanceDayCovering(db, r.plannedStart, r.plannedEnd)) ?? null,
         offHours: await offHours(db, r),
         suppression: suppression ?? null,
+        overrun: releaseOverrun(r, now, suppression?.state ?? null, deps.overrunCeilingHours),
         evidence: await listEvidence(db, r.id),
         mails: can(actor, 'mail.read') ? await listMailsFor(db, actor, 'release', r.id) : [],
         process: await processView(db, releaseProcess, r, actor, {
           deadlines: [
-            { key: 'approval', label: { ja: '計画の承認期限', en: 'Approval due' }, dueAt: deadline, doneAt: r.approvedAt, overdue: pendingApproval && !r.emergency && isOverdue(deadline, now) },
+            {
+              key: 'approval',
+              label: { ja: '計画の承認期限', en: 'Approval due' },
+              dueAt: deadline,
+              doneAt: r.approvedAt,
+              overdue: pendingApproval && !r.emergency && isOverdue(deadline, now),
+            },
             { key: 'start', label: { ja: '作業開始予定', en: 'Planned start' }, dueAt: r.plannedStart, doneAt: r.actualStart, overdue: false },
+            {
+              key: 'end',
+              label: { ja: '作業終了予定', en: 'Planned end' },
+              dueAt: r.plannedEnd,
+              doneAt: r.actualEnd,
+              overdue: !!r.actualStart && !r.actualEnd && isOverdue(r.plannedEnd, now),
+            },
           ],
         }),
       };
@@ -250,7 +307,10 @@ export function createReleaseService(deps: ReleaseDeps) {
         const r = await load(t, actor, id);
         if (r.state === 'cancelled') throw new ConflictError('changes.evidence_closed');
         const info = await storeFile(t, clock, actor, file);
-        const [row] = await t.insert(releaseEvidence).values({ releaseId: r.id, fileId: info.id, note: note?.trim() || null }).returning();
+        const [row] = await t
+          .insert(releaseEvidence)
+          .values({ releaseId: r.id, fileId: info.id, note: note?.trim() || null })
+          .returning();
         await history(t, actor, r, 'evidence', info.fileName);
         await audit(t, clock, actor, { action: 'release.evidence', entityType: 'release', entityId: r.id, after: { evidenceId: row!.id, file: info } });
         return { id: row!.id, note: row!.note, file: info };
@@ -262,7 +322,10 @@ export function createReleaseService(deps: ReleaseDeps) {
     },
     async evidenceFile(actor: Actor, id: string, evidenceId: number): Promise<StoredFile> {
       const r = await load(db, actor, id);
-      const [e] = await db.select().from(releaseEvidence).where(and(eq(releaseEvidence.id, evidenceId), eq(releaseEvidence.releaseId, r.id)));
+      const [e] = await db
+        .select()
+        .from(releaseEvidence)
+        .where(and(eq(releaseEvidence.id, evidenceId), eq(releaseEvidence.releaseId, r.id)));
       if (!e) throw new NotFoundError('error.not_found');
       return readStoredFile(db, e.fileId);
     },

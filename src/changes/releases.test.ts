@@ -1,4 +1,4 @@
-import { count, eq } from 'drizzle-orm';
+import { and, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseJstLocal } from '../calendar/index.ts';
 import { cmdbContacts, cmdbHosts, cmdbSites, cmdbSystems, cmdbVms } from '../cmdb/schema.ts';
@@ -6,7 +6,8 @@ import { inTx } from '../db/index.ts';
 import { configureFiles, DEFAULT_FILE_MAX_BYTES, storedFiles } from '../files/index.ts';
 import { multipartBody } from '../files/testing.ts';
 import { admin, type TestApp, testApp } from '../http/testing.ts';
-import { createItem, createTarget } from '../monitoring/index.ts';
+import { auditLog } from '../audit/schema.ts';
+import { createItem, createSuppressionService, createTarget } from '../monitoring/index.ts';
 import { monitoringSuppressions } from '../monitoring/schema.ts';
 import { outbox } from '../notify/index.ts';
 import { processHistory } from '../process/index.ts';
@@ -42,9 +43,21 @@ async function change(targets: { ciType: 'host' | 'vm'; ciId: string; name: stri
   const now = t.clock.now();
   const [c] = await db()
     .insert(changes)
-    .values({ receiptNo: `CHG-2026-9${String(++n).padStart(5, '0')}`, title: `ESXi パッチ適用 ${n}`, description: 'x', source: 'direct', state: 'implementing', registeredAt: now, createdAt: now, updatedAt: now })
+    .values({
+      receiptNo: `CHG-2026-9${String(++n).padStart(5, '0')}`,
+      title: `ESXi パッチ適用 ${n}`,
+      description: 'x',
+      source: 'direct',
+      state: 'implementing',
+      registeredAt: now,
+      createdAt: now,
+      updatedAt: now,
+    })
     .returning();
-  for (const x of targets) await db().insert(changeCis).values({ changeId: c!.id, ...x });
+  for (const x of targets)
+    await db()
+      .insert(changeCis)
+      .values({ changeId: c!.id, ...x });
   return c!;
 }
 
@@ -69,7 +82,8 @@ const plan = (extra: Record<string, unknown> = {}) => ({
   workerLabel: '運用 太郎',
   ...extra,
 });
-const create = (changeId: string, extra: Record<string, unknown> = {}, who: Session = s.op) => send(who, 'POST', `/api/changes/${changeId}/releases`, plan(extra));
+const create = (changeId: string, extra: Record<string, unknown> = {}, who: Session = s.op) =>
+  send(who, 'POST', `/api/changes/${changeId}/releases`, plan(extra));
 
 /** Moves the clock and signs everybody in again (a session idles out after 30 minutes). */
 async function at(x: string) {
@@ -98,24 +112,52 @@ beforeAll(async () => {
   const now = t.clock.now();
   const base = { statusChangedAt: now, createdAt: now, updatedAt: now, status: 'active' as const };
   const [site] = await db().insert(cmdbSites).values({ name: '県庁舎', code: 'HQ', statusChangedAt: now, createdAt: now, updatedAt: now }).returning();
-  const [h] = await db().insert(cmdbHosts).values({ ...base, name: 'esxi01', siteId: site!.id, cpuCores: 32, cpuGhz: 2.4, memoryGib: 512 }).returning();
-  const [sys] = await db().insert(cmdbSystems).values({ ...base, name: '道路管理システム', departmentId: dept, serviceLevel: 'A' }).returning();
-  await db().insert(cmdbContacts).values({ ...base, name: '道路課', systemId: sys!.id, email: 'doro@pref.example.lg.jp' });
-  const [vm] = await db().insert(cmdbVms).values({ ...base, name: 'doro-app01', hostId: h!.id, systemId: sys!.id, vcpu: 2, memoryGib: 8, diskGib: 100 }).returning();
+  const [h] = await db()
+    .insert(cmdbHosts)
+    .values({ ...base, name: 'esxi01', siteId: site!.id, cpuCores: 32, cpuGhz: 2.4, memoryGib: 512 })
+    .returning();
+  const [sys] = await db()
+    .insert(cmdbSystems)
+    .values({ ...base, name: '道路管理システム', departmentId: dept, serviceLevel: 'A' })
+    .returning();
+  await db()
+    .insert(cmdbContacts)
+    .values({ ...base, name: '道路課', systemId: sys!.id, email: 'doro@pref.example.lg.jp' });
+  const [vm] = await db()
+    .insert(cmdbVms)
+    .values({ ...base, name: 'doro-app01', hostId: h!.id, systemId: sys!.id, vcpu: 2, memoryGib: 8, diskGib: 100 })
+    .returning();
   hostId = h!.id;
   vmId = vm!.id;
   hostTarget = (await createTarget(db(), t.clock, { ciType: 'host', ciId: hostId, name: 'esxi01', address: '10.1.1.1' })).id;
   await createItem(db(), t.clock, { targetId: hostTarget, type: 'icmp', key: 'icmpping' });
   vmTarget = (await createTarget(db(), t.clock, { ciType: 'vm', ciId: vmId, name: 'doro-app01', address: '10.1.2.1' })).id;
-  const md = await send(s.mgr, 'POST', '/api/changes/maintenance-days', { day: '2026-12-05', startsAt: jst('2026-12-05T18:00').toISOString(), endsAt: jst('2026-12-05T23:59').toISOString(), decidedAt: '2026年11月 月次報告会' });
+  const md = await send(s.mgr, 'POST', '/api/changes/maintenance-days', {
+    day: '2026-12-05',
+    startsAt: jst('2026-12-05T18:00').toISOString(),
+    endsAt: jst('2026-12-05T23:59').toISOString(),
+    decidedAt: '2026年11月 月次報告会',
+  });
   expect(md.statusCode).toBe(201);
 });
 afterAll(() => t.close());
 
 describe('メンテナンス日 (CHG-3)', () => {
   it('the manager keeps the list; others read it; a day is registered once', async () => {
-    expect((await send(s.op, 'POST', '/api/changes/maintenance-days', { day: '2026-12-19', startsAt: jst('2026-12-19T18:00').toISOString(), endsAt: jst('2026-12-19T23:00').toISOString() })).statusCode).toBe(403);
-    const again = await send(s.mgr, 'POST', '/api/changes/maintenance-days', { day: '2026-12-05', startsAt: jst('2026-12-05T18:00').toISOString(), endsAt: jst('2026-12-05T23:00').toISOString() });
+    expect(
+      (
+        await send(s.op, 'POST', '/api/changes/maintenance-days', {
+          day: '2026-12-19',
+          startsAt: jst('2026-12-19T18:00').toISOString(),
+          endsAt: jst('2026-12-19T23:00').toISOString(),
+        })
+      ).statusCode,
+    ).toBe(403);
+    const again = await send(s.mgr, 'POST', '/api/changes/maintenance-days', {
+      day: '2026-12-05',
+      startsAt: jst('2026-12-05T18:00').toISOString(),
+      endsAt: jst('2026-12-05T23:00').toISOString(),
+    });
     expect(again.statusCode).toBe(400);
     expect(Object.keys(again.json().error.fields)).toEqual(['day']);
     expect((await get(s.sup, '/api/changes/maintenance-days')).json().items.map((d: { day: string }) => d.day)).toEqual(['2026-12-05']);
@@ -123,7 +165,11 @@ describe('メンテナンス日 (CHG-3)', () => {
 
   it('a release outside a maintenance day needs 緊急 with a reason (400 naming the field, nothing written)', async () => {
     const c = await change();
-    const outside = { plannedStart: jst('2026-12-08T20:00').toISOString(), plannedEnd: jst('2026-12-08T22:00').toISOString(), rollbackDecisionAt: jst('2026-12-08T21:00').toISOString() };
+    const outside = {
+      plannedStart: jst('2026-12-08T20:00').toISOString(),
+      plannedEnd: jst('2026-12-08T22:00').toISOString(),
+      rollbackDecisionAt: jst('2026-12-08T21:00').toISOString(),
+    };
     const res = await create(c.id, outside);
     expect(res.statusCode).toBe(400);
     expect(Object.keys(res.json().error.fields)).toEqual(['plannedStart']);
@@ -258,7 +304,13 @@ describe('approval lead time, emergency notice, CAL-4, self-approval, cancel', (
   it('an emergency release is approvable late and the supervisor’s notice goes to the owners', async () => {
     await at('2026-12-07T10:00');
     const c = await change([{ ciType: 'vm', ciId: vmId, name: 'doro-app01' }]);
-    const w = { emergency: true, emergencyReason: '重大な脆弱性', plannedStart: jst('2026-12-08T20:00').toISOString(), plannedEnd: jst('2026-12-08T22:00').toISOString(), rollbackDecisionAt: jst('2026-12-08T21:00').toISOString() };
+    const w = {
+      emergency: true,
+      emergencyReason: '重大な脆弱性',
+      plannedStart: jst('2026-12-08T20:00').toISOString(),
+      plannedEnd: jst('2026-12-08T22:00').toISOString(),
+      rollbackDecisionAt: jst('2026-12-08T21:00').toISOString(),
+    };
     const rid = (await create(c.id, w)).json().id;
     await toApproval(rid);
     expect((await act(s.sup, rid, 'approve_plan')).statusCode).toBe(200);
@@ -269,8 +321,16 @@ describe('approval lead time, emergency notice, CAL-4, self-approval, cancel', (
 
   it('CAL-4: the third non-urgent impactful off-hours release of a month is warned about before approval, and may still be approved', async () => {
     await at('2026-11-20T10:00');
-    await send(s.mgr, 'POST', '/api/changes/maintenance-days', { day: '2027-01-09', startsAt: jst('2027-01-09T18:00').toISOString(), endsAt: jst('2027-01-09T23:59').toISOString() });
-    const jan = { plannedStart: jst('2027-01-09T20:00').toISOString(), plannedEnd: jst('2027-01-09T22:00').toISOString(), rollbackDecisionAt: jst('2027-01-09T21:00').toISOString() };
+    await send(s.mgr, 'POST', '/api/changes/maintenance-days', {
+      day: '2027-01-09',
+      startsAt: jst('2027-01-09T18:00').toISOString(),
+      endsAt: jst('2027-01-09T23:59').toISOString(),
+    });
+    const jan = {
+      plannedStart: jst('2027-01-09T20:00').toISOString(),
+      plannedEnd: jst('2027-01-09T22:00').toISOString(),
+      rollbackDecisionAt: jst('2027-01-09T21:00').toISOString(),
+    };
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
       const rid = (await create((await change()).id, jan)).json().id;
@@ -301,9 +361,17 @@ describe('approval lead time, emergency notice, CAL-4, self-approval, cancel', (
 
   it('cancelReleasesOfChange cancels unfinished releases and withdraws their suppression', async () => {
     await at('2026-11-24T10:00');
-    await send(s.mgr, 'POST', '/api/changes/maintenance-days', { day: '2026-12-12', startsAt: jst('2026-12-12T18:00').toISOString(), endsAt: jst('2026-12-12T23:59').toISOString() });
+    await send(s.mgr, 'POST', '/api/changes/maintenance-days', {
+      day: '2026-12-12',
+      startsAt: jst('2026-12-12T18:00').toISOString(),
+      endsAt: jst('2026-12-12T23:59').toISOString(),
+    });
     const c = await change([{ ciType: 'host', ciId: hostId, name: 'esxi01' }]);
-    const d = { plannedStart: jst('2026-12-12T20:00').toISOString(), plannedEnd: jst('2026-12-12T22:00').toISOString(), rollbackDecisionAt: jst('2026-12-12T21:00').toISOString() };
+    const d = {
+      plannedStart: jst('2026-12-12T20:00').toISOString(),
+      plannedEnd: jst('2026-12-12T22:00').toISOString(),
+      rollbackDecisionAt: jst('2026-12-12T21:00').toISOString(),
+    };
     const rid = (await create(c.id, d)).json().id;
     await toApproval(rid);
     expect((await act(s.sup, rid, 'approve_plan')).statusCode).toBe(200);
@@ -322,7 +390,12 @@ describe('作業証跡 and the print', () => {
   let rid: string;
   const upload = (file: { fileName: string; data: Buffer; mediaType?: string }) => {
     const body = multipartBody([file], { note: 'スクリーンショット' });
-    return t.app.inject({ method: 'POST', url: `/api/changes/releases/${rid}/evidence`, payload: body.payload, headers: { ...body.headers, cookie: s.op.cookie, 'x-csrf-token': s.op.csrf } });
+    return t.app.inject({
+      method: 'POST',
+      url: `/api/changes/releases/${rid}/evidence`,
+      payload: body.payload,
+      headers: { ...body.headers, cookie: s.op.cookie, 'x-csrf-token': s.op.csrf },
+    });
   };
   const counts = async () => [(await db().select({ n: count() }).from(storedFiles))[0]!.n, (await db().select({ n: count() }).from(releaseEvidence))[0]!.n];
 
@@ -381,7 +454,9 @@ describe('変更スケジュール and planned downtime', () => {
     expect(done.actualFrom).toBe(jst('2026-12-05T19:55').toISOString());
     const byHost = (await get(s.sup, `/api/changes/schedule?month=2026-12&ciId=${hostId}`)).json();
     expect(byHost.entries.filter((e: { kind: string }) => e.kind === 'release').every((e: { ref: string }) => e.ref)).toBe(true);
-    expect(byHost.entries.filter((e: { kind: string }) => e.kind === 'release').length).toBeLessThan(m.entries.filter((e: { kind: string }) => e.kind === 'release').length);
+    expect(byHost.entries.filter((e: { kind: string }) => e.kind === 'release').length).toBeLessThan(
+      m.entries.filter((e: { kind: string }) => e.kind === 'release').length,
+    );
     expect((await get(s.sup, '/api/changes/schedule?month=2026-13')).statusCode).toBe(400);
   });
 
@@ -392,5 +467,111 @@ describe('変更スケジュール and planned downtime', () => {
     expect(host[0]!.from.toISOString()).toBe(jst('2026-12-05T19:55').toISOString());
     expect(host[0]!.to.toISOString()).toBe(jst('2026-12-05T21:40').toISOString());
     expect(rows.some((r) => r.ciId === vmId)).toBe(true);
+  });
+});
+
+describe('a release past its planned end (overrun)', () => {
+  const supOf = async (rid: string) => {
+    const id = (await rel(rid)).suppression.id as string;
+    return (await db().select().from(monitoringSuppressions).where(eq(monitoringSuppressions.id, id)))[0]!;
+  };
+  const historyOf = async (recordId: string) => (await db().select().from(processHistory).where(eq(processHistory.recordId, recordId))).map((h) => h.action);
+  /** An approved release on `day` 20:00–22:00 for the host (its VMs follow), started at 19:58. */
+  async function started(day: string) {
+    await at('2026-11-24T10:00');
+    await send(s.mgr, 'POST', '/api/changes/maintenance-days', { day, startsAt: jst(`${day}T18:00`).toISOString(), endsAt: jst(`${day}T23:59`).toISOString() });
+    const c = await change([{ ciType: 'host', ciId: hostId, name: 'esxi01' }]);
+    const w = {
+      plannedStart: jst(`${day}T20:00`).toISOString(),
+      plannedEnd: jst(`${day}T22:00`).toISOString(),
+      rollbackDecisionAt: jst(`${day}T21:00`).toISOString(),
+    };
+    const rid = (await create(c.id, w)).json().id;
+    await toApproval(rid);
+    expect((await act(s.sup, rid, 'approve_plan')).statusCode).toBe(200);
+    await at(`${day}T19:58`);
+    expect((await act(s.op, rid, 'start')).statusCode).toBe(200);
+    return rid;
+  }
+
+  it('the suppression stays while the work runs over, with a warning on the page, in the inbox and in history; it ends with the release', async () => {
+    const rid = await started('2026-12-19');
+    const svc = createSuppressionService({ db: db(), clock: t.clock });
+    expect((await rel(rid)).overrun).toBeNull();
+    await svc.runSchedule(); // earlier tests' windows move; from here on only this one is due
+    await at('2026-12-19T22:10');
+    expect(await svc.runSchedule()).toMatchObject({ started: 0, resumed: 0, held: 1 });
+    expect((await supOf(rid)).state).toBe('active');
+    const view = await rel(rid);
+    expect(view.overrun).toMatchObject({ minutes: 10, suppressed: true, ceilingAt: jst('2026-12-20T04:00').toISOString() });
+    expect(view.overrun.message).toContain('10 分超過');
+    expect(view.process.deadlines.find((d: { key: string }) => d.key === 'end')).toMatchObject({ overdue: true });
+    const inbox = (await get(s.op, '/api/inbox')).json().items.find((i: { path: string }) => i.path === `/changes/releases/${rid}`);
+    expect(inbox).toMatchObject({ overdue: true, dueAt: jst('2026-12-19T22:00').toISOString() });
+    // History and audit say it once, however often the job runs.
+    await at('2026-12-19T22:30');
+    await svc.runSchedule();
+    expect((await historyOf(rid)).filter((a) => a === 'overrun')).toHaveLength(1);
+    expect((await historyOf((await supOf(rid)).id)).filter((a) => a === 'overrun')).toHaveLength(1);
+    const logged = await db()
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'release.overrun'), eq(auditLog.entityId, rid)));
+    expect(logged).toHaveLength(1);
+    await at('2026-12-19T22:40');
+    expect((await act(s.op, rid, 'complete')).statusCode).toBe(200);
+    expect((await supOf(rid)).state).toBe('completed');
+    expect((await rel(rid)).overrun).toBeNull();
+    const [resume] = await db()
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.template, 'monitoring.suppression_resume'), eq(outbox.recordId, (await supOf(rid)).id)));
+    expect(resume!.body).toContain('22:40 より、監視を再開します');
+  });
+
+  it('past the ceiling (planned end + the configured hours) monitoring resumes anyway; the release, still running, says so', async () => {
+    const rid = await started('2026-12-26');
+    const svc = createSuppressionService({ db: db(), clock: t.clock, rules: { overrunCeilingHours: 2 } });
+    await svc.runSchedule();
+    await at('2026-12-26T23:59');
+    expect(await svc.runSchedule()).toMatchObject({ started: 0, resumed: 0, held: 1 });
+    await at('2026-12-27T00:00');
+    expect(await svc.runSchedule()).toMatchObject({ resumed: 1, held: 0 });
+    expect((await supOf(rid)).state).toBe('completed');
+    const view = await rel(rid);
+    expect(view.release.state).toBe('in_progress');
+    expect(view.overrun).toMatchObject({ suppressed: false });
+    expect(await historyOf(rid)).toEqual(expect.arrayContaining(['overrun', 'overrun_ceiling']));
+    expect((await historyOf((await supOf(rid)).id)).at(-1)).toBe('resume');
+    // Ending the release later sends its end mail; the suppression, already resumed, is left alone.
+    await at('2026-12-27T00:30');
+    expect((await act(s.op, rid, 'complete')).statusCode).toBe(200);
+    expect((await supOf(rid)).state).toBe('completed');
+  });
+
+  it('a suppression whose release has not started (or is done) ends at its end as before', async () => {
+    await at('2026-11-24T10:00');
+    await send(s.mgr, 'POST', '/api/changes/maintenance-days', {
+      day: '2027-01-16',
+      startsAt: jst('2027-01-16T18:00').toISOString(),
+      endsAt: jst('2027-01-16T23:59').toISOString(),
+    });
+    const c = await change([{ ciType: 'vm', ciId: vmId, name: 'doro-app01' }]);
+    const rid = (
+      await create(c.id, {
+        plannedStart: jst('2027-01-16T20:00').toISOString(),
+        plannedEnd: jst('2027-01-16T22:00').toISOString(),
+        rollbackDecisionAt: jst('2027-01-16T21:00').toISOString(),
+      })
+    ).json().id;
+    await toApproval(rid);
+    expect((await act(s.sup, rid, 'approve_plan')).statusCode).toBe(200);
+    const svc = createSuppressionService({ db: db(), clock: t.clock });
+    await svc.runSchedule();
+    await at('2027-01-16T20:00');
+    expect(await svc.runSchedule()).toMatchObject({ started: 1 });
+    await at('2027-01-16T22:00');
+    expect(await svc.runSchedule()).toMatchObject({ resumed: 1, held: 0 });
+    expect((await supOf(rid)).state).toBe('completed');
   });
 });

@@ -133,8 +133,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await meetingRoutes(app, { db: deps.db, clock: deps.clock, platformName: deps.config.platformName }); // 会議体: meetings, minutes, decisions, action items (ORG-6)
   changeRoutes(app, { changes: createChangeService({ db: deps.db, clock: deps.clock }) }); // 変更管理台帳 and the change process (CHG-1)
   changeTaskRoutes(app, { db: deps.db, clock: deps.clock }); // the change checklist and the scale-up/out policy (CHG-5/6/8)
-  await releaseRoutes(app, { db: deps.db, clock: deps.clock, platformName: deps.config.platformName, approvalLeadBusinessDays: deps.config.releases?.approvalLeadBusinessDays }); // リリース作業, maintenance days, 変更スケジュール (CHG-2/3/7, CAL-4)
-  serviceLevelRoutes(app, { serviceLevels: createServiceLevelService({ db: deps.db, clock: deps.clock, firstResponseMinutes: deps.config.serviceLevels?.firstResponseMinutes }) }); // 稼働率・品質指標・品質目標・サービスメニュー (SLM-3/4/5/8)
+  await releaseRoutes(app, {
+    db: deps.db,
+    clock: deps.clock,
+    platformName: deps.config.platformName,
+    approvalLeadBusinessDays: deps.config.releases?.approvalLeadBusinessDays,
+    overrunCeilingHours: deps.config.releases?.overrunCeilingHours,
+  }); // リリース作業, maintenance days, 変更スケジュール (CHG-2/3/7, CAL-4)
+  serviceLevelRoutes(app, {
+    serviceLevels: createServiceLevelService({ db: deps.db, clock: deps.clock, firstResponseMinutes: deps.config.serviceLevels?.firstResponseMinutes }),
+  }); // 稼働率・品質指標・品質目標・サービスメニュー (SLM-3/4/5/8)
   reportRoutes(app, { reports: createReportService({ db: deps.db, clock: deps.clock }) }); // 月次報告 (SLM-6)
   await portalRoutes(app, { portal: createPortalService({ db: deps.db, clock: deps.clock }) }); // owners' portal: templates, OS allow-list, 統合計画書 (OPS-3/4/7)
   // The workbench reads every process defined on the kernel (their modules are imported above) and

@@ -17,8 +17,18 @@ const schema = z.object({
   KIBAN_PLATFORM_NAME: z.string().default('第三期サーバ仮想化統合基盤'),
   KIBAN_BUSINESS_OPEN: z.string().default('09:00'),
   KIBAN_BUSINESS_CLOSE: z.string().default('17:45'),
-  KIBAN_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
-  KIBAN_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(10),
+  KIBAN_SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
+  KIBAN_SESSION_ABSOLUTE_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 7)
+    .default(10),
   /** Set when served behind TLS (or a TLS-terminating proxy): cookies get the Secure flag. */
   KIBAN_SECURE_COOKIES: z.enum(['auto', 'true', 'false']).default('auto'),
   KIBAN_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
@@ -28,9 +38,15 @@ const schema = z.object({
   KIBAN_MAIL_PLATFORM_NAME: z.string().default('第三期サーバ仮想基盤'),
   KIBAN_MAIL_FROM: z.string().default('kiban@localhost'),
   /** Directory login for people whose account source is 'ldap' (search-then-bind). */
-  KIBAN_LDAP_URL: z.string().regex(/^ldaps?:\/\//).optional(),
+  KIBAN_LDAP_URL: z
+    .string()
+    .regex(/^ldaps?:\/\//)
+    .optional(),
   KIBAN_LDAP_BASE_DN: z.string().optional(),
-  KIBAN_LDAP_LOGIN_ATTRIBUTE: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/).default('uid'),
+  KIBAN_LDAP_LOGIN_ATTRIBUTE: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9-]*$/)
+    .default('uid'),
   KIBAN_LDAP_BIND_DN: z.string().optional(),
   KIBAN_LDAP_BIND_PASSWORD: z.string().optional(),
   KIBAN_SMTP_HOST: z.string().default('127.0.0.1'),
@@ -44,24 +60,32 @@ const schema = z.object({
   /** M §3.3 (5): 'continue' = monitoring continues during planned stops (計画停止 needs no suppression). */
   KIBAN_MONITORING_PLANNED_STOP: z.enum(['suppress', 'continue']).default('suppress'),
   /** A site's own Zabbix server (6.0+): its API (problems pulled, suppressions as maintenances) and webhook. */
-  KIBAN_ZABBIX_URL: unset(z.string().regex(/^https?:\/\/[^\s]+$/, 'an http(s) URL of the Zabbix frontend or its api_jsonrpc.php').optional()),
-  KIBAN_ZABBIX_TOKEN: unset(z.string().min(1).optional()),
-  KIBAN_ZABBIX_WEBHOOK_SECRET: unset(
+  KIBAN_ZABBIX_URL: unset(
     z
       .string()
-      .min(16, 'the webhook secret must have at least 16 characters (Zabbix sends it in the X-Kiban-Webhook-Secret header)')
-      .max(256)
+      .regex(/^https?:\/\/[^\s]+$/, 'an http(s) URL of the Zabbix frontend or its api_jsonrpc.php')
       .optional(),
+  ),
+  KIBAN_ZABBIX_TOKEN: unset(z.string().min(1).optional()),
+  KIBAN_ZABBIX_WEBHOOK_SECRET: unset(
+    z.string().min(16, 'the webhook secret must have at least 16 characters (Zabbix sends it in the X-Kiban-Webhook-Secret header)').max(256).optional(),
   ),
   KIBAN_ZABBIX_PULL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
   /** Largest uploadable file (documents, release evidence), in MiB. */
   KIBAN_FILE_MAX_MIB: z.coerce.number().int().min(1).max(1024).default(20),
   /** CHG-2: the supervisor approves a release plan this many business days before the maintenance day. */
   KIBAN_RELEASE_APPROVAL_LEAD_DAYS: z.coerce.number().int().min(0).max(30).default(3),
+  /** A release past its planned end keeps its suppression until it ends, at most this many hours past the planned end. */
+  KIBAN_RELEASE_OVERRUN_HOURS: z.coerce.number().min(0).max(72).default(6),
   /** SLM-5 / N §3.1.3.4: a KPI worsening this many months in a row opens an improvement problem. */
   KIBAN_SLM_WORSENING_MONTHS: z.coerce.number().int().min(2).max(12).default(3),
   /** SLM-4 監視運用: the first response (一次対応着手) is on time within this many minutes of detection. */
-  KIBAN_SLM_FIRST_RESPONSE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  KIBAN_SLM_FIRST_RESPONSE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
 });
 
 export type Config = {
@@ -97,16 +121,14 @@ export type Config = {
   /** Uploads (src/files): the largest file accepted. */
   files: { maxBytes: number };
   /** Releases (src/changes): the approval lead time in business days. */
-  releases: { approvalLeadBusinessDays: number };
+  releases: { approvalLeadBusinessDays: number; overrunCeilingHours: number };
   serviceLevels: { worseningMonths: number; firstResponseMinutes: number };
 };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    const fields = Object.fromEntries(
-      parsed.error.issues.map((i) => [String(i.path[0]), { key: 'error.config_value', params: { detail: i.message } }]),
-    );
+    const fields = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), { key: 'error.config_value', params: { detail: i.message } }]));
     throw new InputError('error.config', {}, fields);
   }
   const e = parsed.data;
@@ -163,7 +185,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           }
         : undefined,
     files: { maxBytes: e.KIBAN_FILE_MAX_MIB * 1024 * 1024 },
-    releases: { approvalLeadBusinessDays: e.KIBAN_RELEASE_APPROVAL_LEAD_DAYS },
+    releases: { approvalLeadBusinessDays: e.KIBAN_RELEASE_APPROVAL_LEAD_DAYS, overrunCeilingHours: e.KIBAN_RELEASE_OVERRUN_HOURS },
     serviceLevels: { worseningMonths: e.KIBAN_SLM_WORSENING_MONTHS, firstResponseMinutes: e.KIBAN_SLM_FIRST_RESPONSE_MINUTES },
   };
 }

@@ -75,8 +75,14 @@ beforeAll(async () => {
   ids.deptB = dB!.id;
   ownerA = person('所管 A', ['system_owner'], ids.deptA);
   ownerB = person('所管 B', ['system_owner'], ids.deptB);
-  const [sA] = await db.insert(cmdbSystems).values({ name: '道路管理システム', departmentId: ids.deptA, serviceLevel: 'A', status: 'active', ...stamp }).returning();
-  const [sB] = await db.insert(cmdbSystems).values({ name: '福祉台帳システム', departmentId: ids.deptB, serviceLevel: 'B', status: 'active', ...stamp }).returning();
+  const [sA] = await db
+    .insert(cmdbSystems)
+    .values({ name: '道路管理システム', departmentId: ids.deptA, serviceLevel: 'A', status: 'active', ...stamp })
+    .returning();
+  const [sB] = await db
+    .insert(cmdbSystems)
+    .values({ name: '福祉台帳システム', departmentId: ids.deptB, serviceLevel: 'B', status: 'active', ...stamp })
+    .returning();
   ids.sysA = sA!.id;
   ids.sysB = sB!.id;
   await db.insert(cmdbContacts).values([
@@ -84,11 +90,22 @@ beforeAll(async () => {
     { name: '道路 課長', systemId: ids.sysA, role: '課長', email: 'doro-kacho@pref.example.jp', escalationOrder: 2, status: 'active', ...stamp },
     { name: '福祉 担当', systemId: ids.sysB, role: '担当', email: 'fukushi@pref.example.jp', status: 'active', ...stamp },
   ]);
-  const [site] = await db.insert(cmdbSites).values({ name: '県庁舎', code: 'HQ', ...stamp }).returning();
-  const [h] = await db.insert(cmdbHosts).values({ name: 'esx01', siteId: site!.id, cpuCores: 32, cpuGhz: 2.4, memoryGib: 512, status: 'active', ...stamp }).returning();
+  const [site] = await db
+    .insert(cmdbSites)
+    .values({ name: '県庁舎', code: 'HQ', ...stamp })
+    .returning();
+  const [h] = await db
+    .insert(cmdbHosts)
+    .values({ name: 'esx01', siteId: site!.id, cpuCores: 32, cpuGhz: 2.4, memoryGib: 512, status: 'active', ...stamp })
+    .returning();
   ids.host = h!.id;
   const vm = async (name: string, systemId: string, hostId: string | null) =>
-    (await db.insert(cmdbVms).values({ name, systemId, hostId, vcpu: 2, memoryGib: 4, diskGib: 60, status: 'active', ...stamp }).returning())[0]!.id;
+    (
+      await db
+        .insert(cmdbVms)
+        .values({ name, systemId, hostId, vcpu: 2, memoryGib: 4, diskGib: 60, status: 'active', ...stamp })
+        .returning()
+    )[0]!.id;
   ids.vmA = await vm('doro-web01', ids.sysA, ids.host);
   ids.vmB = await vm('fukushi-ap01', ids.sysB, ids.host);
   ids.vmC = await vm('doro-db01', ids.sysA, null);
@@ -105,7 +122,9 @@ beforeAll(async () => {
   const c = await alive('vm', ids.vmC, 'doro-db01', '10.0.1.3');
   items.vmC = c.i;
   targets.vmC = c.t;
-  items.cpuC = (await createItem(db, clock, { targetId: c.t, type: 'resource', key: 'system.cpu.util', name: 'CPU 使用率', collect: 'push', notify: false })).id;
+  items.cpuC = (
+    await createItem(db, clock, { targetId: c.t, type: 'resource', key: 'system.cpu.util', name: 'CPU 使用率', collect: 'push', notify: false })
+  ).id;
   rt = createMonitoringRuntime({ db, clock, checks: { icmp }, senderPort: null });
 });
 afterAll(async () => {
@@ -138,7 +157,14 @@ describe('監視対応台帳: alert → entry → incident → mail (MON-4, MON-
     // Mail: both systems on the host; system A's contact marked 監視 only, system B's only contact.
     expect([...host.mailedTo].sort()).toEqual(['doro-kanshi@pref.example.jp', 'fukushi@pref.example.jp']);
     // Everything of the event committed with its audit and its handled mark.
-    expect((await db.select().from(auditLog).where(and(eq(auditLog.action, 'monitoring_alert.detect'), eq(auditLog.entityId, host.id)))).length).toBe(1);
+    expect(
+      (
+        await db
+          .select()
+          .from(auditLog)
+          .where(and(eq(auditLog.action, 'monitoring_alert.detect'), eq(auditLog.entityId, host.id)))
+      ).length,
+    ).toBe(1);
     expect((await db.select().from(monitoringEvents)).every((e) => e.handledAt !== null)).toBe(true);
     await deliver();
     expect(smtp.received.map((m) => m.subject)).toEqual(['【第三期サーバ仮想化統合基盤】監視検知通知（重度障害）esx01']);
@@ -154,7 +180,9 @@ describe('監視対応台帳: alert → entry → incident → mail (MON-4, MON-
     }
     const hist = await db.select().from(processHistory).where(eq(processHistory.recordId, host.id));
     expect(hist.map((h) => h.action)).toEqual(['detect', 'recover']);
-    expect((await db.select().from(processHistory).where(eq(processHistory.recordId, host.incidentId!))).some((h) => h.action === 'monitoring_recovered')).toBe(true);
+    expect((await db.select().from(processHistory).where(eq(processHistory.recordId, host.incidentId!))).some((h) => h.action === 'monitoring_recovered')).toBe(
+      true,
+    );
     await deliver();
     expect(smtp.received.map((m) => m.subject)).toContain('【第三期サーバ仮想化統合基盤】監視復旧通知 esx01');
     expect(smtp.received).toHaveLength(2);
@@ -198,10 +226,12 @@ describe('監視の一時抑止 (MON-6)', () => {
     expect(submissionDeadline(cal, new Date('2026-11-30T00:00:00Z'), 2).toISOString()).toBe('2026-11-26T08:45:00.000Z');
   });
 
-  it('owner requests for own systems; the manager approves (not their own); the clock starts and resumes with N\'s mails; 静観 records without incident or mail', async () => {
+  it("owner requests for own systems; the manager approves (not their own); the clock starts and resumes with N's mails; 静観 records without incident or mail", async () => {
     const s = rt.suppressions;
     const window = { startsAt: '2026-11-30T01:00:00Z', endsAt: '2026-11-30T03:00:00Z' };
-    await expect(s.create(ownerB, { reason: 'planned_stop', method: 'watch', ...window, systemIds: [ids.sysA] })).rejects.toMatchObject({ fields: { systemIds: { key: 'monitoring.system_not_found' } } });
+    await expect(s.create(ownerB, { reason: 'planned_stop', method: 'watch', ...window, systemIds: [ids.sysA] })).rejects.toMatchObject({
+      fields: { systemIds: { key: 'monitoring.system_not_found' } },
+    });
     const req = await s.create(ownerA, { reason: 'legal_inspection', method: 'stop', ...window, systemIds: [ids.sysA] });
     expect(req).toMatchObject({ state: 'submitted', late: false, departmentId: ids.deptA, systemNames: ['道路管理システム'] });
     expect(new Set(req.targetIds)).toEqual(new Set([targets.vmA, targets.vmC]));
@@ -213,22 +243,27 @@ describe('監視の一時抑止 (MON-6)', () => {
     const own = await s.create(manager, { reason: 'known_maintenance', method: 'stop', ...window, targetIds: [targets.vmC] });
     await expect(s.act(manager, own.id, 'approve', { version: own.version })).rejects.toMatchObject({ key: 'process.self_approval' });
     // Late: within the lead time a reason is required.
-    await expect(s.create(ownerA, { reason: 'other', method: 'watch', startsAt: '2026-11-24T05:00:00Z', endsAt: '2026-11-24T06:00:00Z', systemIds: [ids.sysA] })).rejects.toMatchObject({
+    await expect(
+      s.create(ownerA, { reason: 'other', method: 'watch', startsAt: '2026-11-24T05:00:00Z', endsAt: '2026-11-24T06:00:00Z', systemIds: [ids.sysA] }),
+    ).rejects.toMatchObject({
       fields: { lateReason: { key: 'monitoring.suppression_late' } },
     });
 
     // The window starts: start mail (N's format), then a detection is only recorded (静観).
     clock.set(new Date('2026-11-30T01:00:30Z'));
-    expect(await rt.jobs.suppressions()).toEqual({ started: 1, resumed: 0 });
+    expect(await rt.jobs.suppressions()).toEqual({ started: 1, resumed: 0, held: 0 });
     const incidentsBefore = (await database.db.select().from(incidents)).length;
     world.set('10.0.1.1', down);
     for (let i = 0; i < 3; i++) await round();
-    const [silenced] = await database.db.select().from(monitoringAlerts).where(and(eq(monitoringAlerts.itemId, items.vmA), eq(monitoringAlerts.silenceReason, 'watch_only')));
+    const [silenced] = await database.db
+      .select()
+      .from(monitoringAlerts)
+      .where(and(eq(monitoringAlerts.itemId, items.vmA), eq(monitoringAlerts.silenceReason, 'watch_only')));
     expect(silenced).toMatchObject({ silenced: true, suppressionId: req.id, incidentId: null, mailedTo: [] });
     expect((await database.db.select().from(incidents)).length).toBe(incidentsBefore);
     world.clear();
     clock.set(new Date('2026-11-30T03:00:10Z'));
-    expect(await rt.jobs.suppressions()).toEqual({ started: 0, resumed: 1 });
+    expect(await rt.jobs.suppressions()).toEqual({ started: 0, resumed: 1, held: 0 });
     const mails = await database.db.select().from(outbox).where(eq(outbox.recordId, req.id)).orderBy(outbox.createdAt);
     expect(mails.map((m) => m.subject)).toEqual(['【第三期サーバ仮想化統合基盤】監視一時抑止開始連絡', '【第三期サーバ仮想化統合基盤】監視再開連絡']);
     expect(mails[0]!.toAddresses).toEqual(['doro-kanshi@pref.example.jp', 'doro-kacho@pref.example.jp']);
@@ -244,7 +279,13 @@ describe('監視の一時抑止 (MON-6)', () => {
   it('停止: targets under an approved stop are not checked in the window', async () => {
     const s = rt.suppressions;
     clock.set(new Date('2026-12-01T01:00:00Z'));
-    const req = await s.create(operator, { reason: 'known_maintenance', method: 'stop', startsAt: '2026-12-04T01:00:00Z', endsAt: '2026-12-04T02:00:00Z', targetIds: [targets.vmC] });
+    const req = await s.create(operator, {
+      reason: 'known_maintenance',
+      method: 'stop',
+      startsAt: '2026-12-04T01:00:00Z',
+      endsAt: '2026-12-04T02:00:00Z',
+      targetIds: [targets.vmC],
+    });
     await s.act(manager, req.id, 'approve', { version: req.version });
     clock.set(new Date('2026-12-04T01:00:00Z'));
     await rt.jobs.suppressions();
@@ -265,7 +306,13 @@ describe('監視の一時抑止 (MON-6)', () => {
   it('refuses 計画停止 requests when planned stops keep monitoring (M)', async () => {
     const m = createMonitoringRuntime({ db: database.db, clock, checks: {}, suppressionRules: { plannedStopKeepsMonitoring: true } });
     await expect(
-      m.suppressions.create(ownerA, { reason: 'planned_stop', method: 'watch', startsAt: '2026-12-20T01:00:00Z', endsAt: '2026-12-20T02:00:00Z', systemIds: [ids.sysA] }),
+      m.suppressions.create(ownerA, {
+        reason: 'planned_stop',
+        method: 'watch',
+        startsAt: '2026-12-20T01:00:00Z',
+        endsAt: '2026-12-20T02:00:00Z',
+        systemIds: [ids.sysA],
+      }),
     ).rejects.toMatchObject({ fields: { reason: { key: 'monitoring.planned_stop_monitored' } } });
   });
 });
@@ -274,7 +321,9 @@ describe('監視設定一覧 (MON-7)', () => {
   it('an added item is disabled until its start date, then enabled by the job; changes are audited; the list filters and exports', async () => {
     const st = rt.settings;
     clock.set(new Date('2026-12-07T01:00:00Z'));
-    await expect(st.scheduleChange(ownerA, { kind: 'remove', itemId: items.vmC, effectiveAt: '2026-12-08T00:00:00Z', reason: 'x' })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(st.scheduleChange(ownerA, { kind: 'remove', itemId: items.vmC, effectiveAt: '2026-12-08T00:00:00Z', reason: 'x' })).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
     const add = await st.scheduleChange(operator, {
       kind: 'add',
       item: { targetId: targets.vmA, type: 'http', key: 'web.page.get[http://10.0.1.1/]', name: 'HTTP 監視', params: { url: 'http://10.0.1.1/' } },
@@ -287,14 +336,25 @@ describe('監視設定一覧 (MON-7)', () => {
     const listed = await st.list(operator, { page: 1, pageSize: 50, type: 'http' });
     expect(listed.items).toHaveLength(1);
     expect(listed.items[0]).toMatchObject({ enabled: false, pendingChanges: 1 });
-    const change = await st.scheduleChange(operator, { kind: 'change', itemId: items.vmC, patch: { notify: false }, effectiveAt: '2026-12-07T00:00:00Z', reason: '通知不要' });
+    const change = await st.scheduleChange(operator, {
+      kind: 'change',
+      itemId: items.vmC,
+      patch: { notify: false },
+      effectiveAt: '2026-12-07T00:00:00Z',
+      reason: '通知不要',
+    });
     expect(change.appliedAt).not.toBeNull(); // start date already reached: applied at once
     clock.set(new Date('2026-12-08T00:00:01Z'));
     expect(await rt.jobs.settings()).toBe(1);
     const [enabled] = await database.db.select().from(monitoringItems).where(eq(monitoringItems.id, add.itemId!));
     expect(enabled!.enabled).toBe(true);
     const audits = await database.db.select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.entityType, 'monitoring_item'));
-    expect(audits.map((a) => a.action).sort()).toEqual(['monitoring_setting.add', 'monitoring_setting.add.apply', 'monitoring_setting.change', 'monitoring_setting.change.apply']);
+    expect(audits.map((a) => a.action).sort()).toEqual([
+      'monitoring_setting.add',
+      'monitoring_setting.add.apply',
+      'monitoring_setting.change',
+      'monitoring_setting.change.apply',
+    ]);
     expect((await st.list(ownerB, { page: 1, pageSize: 50 })).items.map((r) => r.target)).toEqual(['fukushi-ap01']);
     const csv = await st.exportLedger(operator, 'csv', { sort: '-key' });
     const text = csv.body.toString('utf8');

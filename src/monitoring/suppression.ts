@@ -1,4 +1,4 @@
-import { and, count, desc, eq, inArray, lte, ne, type SQL, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, ne, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { audit } from '../audit/index.ts';
 import { BusinessCalendar, toJstYmd } from '../calendar/index.ts';
@@ -27,6 +27,8 @@ import {
 import { systemOwnerAddresses } from './context.ts';
 import { type MonitoringMailTemplates, monitoringMailTemplates } from './mails.ts';
 import './messages.ts';
+import { DEFAULT_OVERRUN_CEILING_HOURS } from './suppression-hold.ts';
+import { runSuppressionSchedule } from './suppression-schedule.ts';
 import { monitoringSuppressions, monitoringTargets, SUPPRESSION_METHODS, SUPPRESSION_REASONS } from './schema.ts';
 
 export type Suppression = typeof monitoringSuppressions.$inferSelect;
@@ -51,7 +53,6 @@ export interface SuppressionContext extends FireContext {
   mails: MonitoringMailTemplates;
 }
 
-
 const mailEffect =
   (kind: 'start' | 'resume'): SideEffect<Suppression, SuppressionContext> =>
   async (e) => {
@@ -62,7 +63,10 @@ const mailEffect =
       to = p?.email ? [p.email] : [];
     }
     if (to.length === 0) return;
-    const data = { startsAt: r.startsAt, endsAt: r.endsAt, systemNames: r.systemNames };
+    // Resumed early (the work ended) or late (held by overrunning work): the mail says when it really resumes.
+    const now = e.ctx.clock.now();
+    const off = kind === 'resume' && (now < r.endsAt || now.getTime() - r.endsAt.getTime() > 5 * 60_000);
+    const data = { startsAt: r.startsAt, endsAt: off ? now : r.endsAt, systemNames: r.systemNames };
     const rendered = kind === 'start' ? e.ctx.mails.suppressionStart(data) : e.ctx.mails.suppressionResume(data);
     const m = await enqueueMail(e.tx, e.ctx.clock, mailFrom(rendered, { recordType: 'monitoring_suppression', recordId: r.id, to, createdBy: e.ctx.actor }));
     await e.tx
@@ -95,7 +99,10 @@ export const suppressionProcess = defineProcess<string, string, Suppression, Sup
   },
   initial: 'submitted',
   pathOf: () => ['submitted', 'approved', 'active', 'completed'],
-  events: { submit: { ja: '申請', en: 'Submitted' } },
+  events: {
+    submit: { ja: '申請', en: 'Submitted' },
+    overrun: { ja: '終了予定の超過（作業中のため抑止継続）', en: 'Past its end (kept while the work runs)' },
+  },
   fields: {
     method: {
       kind: 'select',
@@ -185,8 +192,15 @@ export interface SuppressionRules {
   maxWindowDays: number;
   /** M §3.3 (5): monitoring continues during planned stops — then 計画停止 requests are refused. */
   plannedStopKeepsMonitoring: boolean;
+  /** Work overrunning its window (a release) keeps the suppression at most this long past its end. */
+  overrunCeilingHours: number;
 }
-export const DEFAULT_SUPPRESSION_RULES: SuppressionRules = { leadBusinessDays: 2, maxWindowDays: 31, plannedStopKeepsMonitoring: false };
+export const DEFAULT_SUPPRESSION_RULES: SuppressionRules = {
+  leadBusinessDays: 2,
+  maxWindowDays: 31,
+  plannedStopKeepsMonitoring: false,
+  overrunCeilingHours: DEFAULT_OVERRUN_CEILING_HOURS,
+};
 
 export function submissionDeadline(calendar: BusinessCalendar, startsAt: Date, leadBusinessDays: number): Date {
   const startYmd = toJstYmd(startsAt);
@@ -251,7 +265,10 @@ export function createSuppressionService(deps: SuppressionDeps) {
   const visible = suppressionScope;
   async function load(t: Db, actor: Actor, id: string): Promise<Suppression> {
     requirePermission(actor, 'monitoring.read');
-    const [s] = await t.select().from(monitoringSuppressions).where(and(eq(monitoringSuppressions.id, id), visible(actor)));
+    const [s] = await t
+      .select()
+      .from(monitoringSuppressions)
+      .where(and(eq(monitoringSuppressions.id, id), visible(actor)));
     if (!s) throw new NotFoundError('error.not_found');
     return s;
   }
@@ -260,7 +277,10 @@ export function createSuppressionService(deps: SuppressionDeps) {
   async function resolve(t: Db, actor: Actor, systemIds: string[], targetIds: string[]) {
     const depts = visibleDepartments(actor);
     const systems = systemIds.length
-      ? await t.select({ id: cmdbSystems.id, name: cmdbSystems.name, departmentId: cmdbSystems.departmentId }).from(cmdbSystems).where(inArray(cmdbSystems.id, systemIds))
+      ? await t
+          .select({ id: cmdbSystems.id, name: cmdbSystems.name, departmentId: cmdbSystems.departmentId })
+          .from(cmdbSystems)
+          .where(inArray(cmdbSystems.id, systemIds))
       : [];
     // Another department's system is answered like an unknown one: its existence is not revealed.
     if (systems.length !== new Set(systemIds).size || (depts !== null && systems.some((s) => !depts.includes(s.departmentId))))
@@ -270,11 +290,25 @@ export function createSuppressionService(deps: SuppressionDeps) {
           .select({ id: monitoringTargets.id })
           .from(monitoringTargets)
           .innerJoin(cmdbVms, and(eq(monitoringTargets.ciType, 'vm'), eq(monitoringTargets.ciId, cmdbVms.id)))
-          .where(and(inArray(cmdbVms.systemId, systems.map((s) => s.id)), ne(cmdbVms.status, 'retired')))
+          .where(
+            and(
+              inArray(
+                cmdbVms.systemId,
+                systems.map((s) => s.id),
+              ),
+              ne(cmdbVms.status, 'retired'),
+            ),
+          )
       : [];
     const named = targetIds.length
       ? await t
-          .select({ id: monitoringTargets.id, ciType: monitoringTargets.ciType, systemId: cmdbVms.systemId, departmentId: cmdbSystems.departmentId, systemName: cmdbSystems.name })
+          .select({
+            id: monitoringTargets.id,
+            ciType: monitoringTargets.ciType,
+            systemId: cmdbVms.systemId,
+            departmentId: cmdbSystems.departmentId,
+            systemName: cmdbSystems.name,
+          })
           .from(monitoringTargets)
           .leftJoin(cmdbVms, and(eq(monitoringTargets.ciType, 'vm'), eq(monitoringTargets.ciId, cmdbVms.id)))
           .leftJoin(cmdbSystems, eq(cmdbSystems.id, cmdbVms.systemId))
@@ -286,7 +320,7 @@ export function createSuppressionService(deps: SuppressionDeps) {
     if (all.length === 0) throw fieldError('targetIds', 'monitoring.nothing_to_suppress');
     const sysIds = new Set(systems.map((s) => s.id));
     const sysNames = new Map(systems.map((s) => [s.id, s.name]));
-    for (const n of named) if (n.systemId && n.systemName) (sysIds.add(n.systemId), sysNames.set(n.systemId, n.systemName));
+    for (const n of named) if (n.systemId && n.systemName) sysIds.add(n.systemId), sysNames.set(n.systemId, n.systemName);
     const deptSet = new Set([...systems.map((s) => s.departmentId), ...named.map((n) => n.departmentId).filter((d): d is string => !!d)]);
     const departmentId = actor.kind === 'person' && depts !== null ? actor.departmentId : deptSet.size === 1 ? [...deptSet][0]! : null;
     return { targetIds: all, systemIds: [...sysIds], systemNames: [...sysIds].map((id) => sysNames.get(id)!), departmentId };
@@ -297,11 +331,13 @@ export function createSuppressionService(deps: SuppressionDeps) {
     const endsAt = new Date(input.endsAt);
     if (endsAt <= startsAt) throw fieldError('endsAt', 'monitoring.window_order');
     if (endsAt <= now) throw fieldError('endsAt', 'monitoring.window_past');
-    if (endsAt.getTime() - startsAt.getTime() > rules.maxWindowDays * 86_400_000) throw fieldError('endsAt', 'monitoring.window_too_long', { days: rules.maxWindowDays });
+    if (endsAt.getTime() - startsAt.getTime() > rules.maxWindowDays * 86_400_000)
+      throw fieldError('endsAt', 'monitoring.window_too_long', { days: rules.maxWindowDays });
     if (input.reason === 'planned_stop' && rules.plannedStopKeepsMonitoring) throw fieldError('reason', 'monitoring.planned_stop_monitored');
     const deadlineAt = submissionDeadline(calendar, startsAt, rules.leadBusinessDays);
     const late = now > deadlineAt;
-    if (late && !input.lateReason) throw fieldError('lateReason', 'monitoring.suppression_late', { deadline: deadlineAt.toISOString(), days: rules.leadBusinessDays });
+    if (late && !input.lateReason)
+      throw fieldError('lateReason', 'monitoring.suppression_late', { deadline: deadlineAt.toISOString(), days: rules.leadBusinessDays });
     return { startsAt, endsAt, deadlineAt, late };
   }
 
@@ -401,8 +437,20 @@ export function createSuppressionService(deps: SuppressionDeps) {
         suppression: view(s),
         process: await processView(db, suppressionProcess, s, actor, {
           deadlines: [
-            { key: 'window', label: { ja: '抑止開始', en: 'Window starts' }, dueAt: s.startsAt, doneAt: s.startedAt, overdue: pending && isOverdue(s.startsAt, now) },
-            { key: 'resume', label: { ja: '監視再開', en: 'Monitoring resumes' }, dueAt: s.endsAt, doneAt: s.resumedAt, overdue: s.state === 'active' && isOverdue(s.endsAt, now) },
+            {
+              key: 'window',
+              label: { ja: '抑止開始', en: 'Window starts' },
+              dueAt: s.startsAt,
+              doneAt: s.startedAt,
+              overdue: pending && isOverdue(s.startsAt, now),
+            },
+            {
+              key: 'resume',
+              label: { ja: '監視再開', en: 'Monitoring resumes' },
+              dueAt: s.endsAt,
+              doneAt: s.resumedAt,
+              overdue: s.state === 'active' && isOverdue(s.endsAt, now),
+            },
           ],
         }),
       };
@@ -414,9 +462,16 @@ export function createSuppressionService(deps: SuppressionDeps) {
         q.state ? eq(monitoringSuppressions.state, q.state) : undefined,
         q.to ? sql`${monitoringSuppressions.startsAt} < ${new Date(q.to).toISOString()}::timestamptz` : undefined,
         q.from ? sql`${monitoringSuppressions.endsAt} > ${new Date(q.from).toISOString()}::timestamptz` : undefined,
-        q.q ? sql`(array_to_string(${monitoringSuppressions.systemNames}, ' ') ILIKE ${likePattern(q.q)} OR ${monitoringSuppressions.reasonText} ILIKE ${likePattern(q.q)})` : undefined,
+        q.q
+          ? sql`(array_to_string(${monitoringSuppressions.systemNames}, ' ') ILIKE ${likePattern(q.q)} OR ${monitoringSuppressions.reasonText} ILIKE ${likePattern(q.q)})`
+          : undefined,
       );
-      const sortCol = q.sort?.replace('-', '') === 'submittedAt' ? monitoringSuppressions.submittedAt : q.sort?.replace('-', '') === 'state' ? monitoringSuppressions.state : monitoringSuppressions.startsAt;
+      const sortCol =
+        q.sort?.replace('-', '') === 'submittedAt'
+          ? monitoringSuppressions.submittedAt
+          : q.sort?.replace('-', '') === 'state'
+            ? monitoringSuppressions.state
+            : monitoringSuppressions.startsAt;
       const rows = await db
         .select()
         .from(monitoringSuppressions)
@@ -427,32 +482,8 @@ export function createSuppressionService(deps: SuppressionDeps) {
       const [{ n } = { n: 0 }] = await db.select({ n: count() }).from(monitoringSuppressions).where(where);
       return { items: rows.map(view), total: n, page: q.page, pageSize: q.pageSize };
     },
-    /**
-     * The clock's part (worker job): approved requests whose window has begun start (start mail), active
-     * ones whose window has ended resume (resume mail). Each move is its own transaction.
-     */
-    async runSchedule(at: Date = clock.now()): Promise<{ started: number; resumed: number }> {
-      const sys = systemActor('監視抑止スケジューラ');
-      let started = 0;
-      let resumed = 0;
-      const due = await db
-        .select()
-        .from(monitoringSuppressions)
-        .where(and(eq(monitoringSuppressions.state, 'approved'), lte(monitoringSuppressions.startsAt, at)));
-      for (const s of due) {
-        await inTx(db, (t) => fire(t, ctxOf(sys), suppressionProcess, s, 'start', { comment: '抑止期間の開始' }));
-        started++;
-      }
-      const ending = await db
-        .select()
-        .from(monitoringSuppressions)
-        .where(and(eq(monitoringSuppressions.state, 'active'), lte(monitoringSuppressions.endsAt, at)));
-      for (const s of ending) {
-        await inTx(db, (t) => fire(t, ctxOf(sys), suppressionProcess, s, 'resume', { comment: '抑止期間の終了' }));
-        resumed++;
-      }
-      return { started, resumed };
-    },
+    /** The clock's part (worker job, suppression-schedule.ts): windows start and end, overrunning work holds them. */
+    runSchedule: (at: Date = clock.now()) => runSuppressionSchedule({ db, clock, rules, ctx: ctxOf(systemActor('監視抑止スケジューラ')) }, at),
   };
 }
 export type SuppressionService = ReturnType<typeof createSuppressionService>;

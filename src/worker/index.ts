@@ -5,10 +5,18 @@ import type { Db } from '../db/connection.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { Config } from '../kernel/config.ts';
 import { BusinessCalendar } from '../calendar/index.ts';
-import { type Checks, createAlertHandling, createMonitoringRuntime, createSettingsLedger, createSuppressionService, type MonitoringRuntime } from '../monitoring/index.ts';
+import {
+  type Checks,
+  createAlertHandling,
+  createMonitoringRuntime,
+  createSettingsLedger,
+  createSuppressionService,
+  type MonitoringRuntime,
+} from '../monitoring/index.ts';
 import { createZabbixJobs, type ZabbixClient, type ZabbixJobs, zabbixClientFor } from '../monitoring/zabbix-server/index.ts';
 import { createOutboxWorker, createSmtpTransport, type MailTransport } from '../notify/index.ts';
 import { runApprovalDigests } from '../workbench/index.ts';
+import '../changes/index.ts'; // registers the release's hold on its suppression (overrun)
 import { createServiceLevelJob } from '../changes/sl-apply.ts';
 import { createImprovementJob } from '../servicelevels/index.ts';
 import { createReportService } from '../reports/index.ts';
@@ -39,7 +47,7 @@ export interface Workers {
 export function startWorkers(deps: {
   db: Db;
   clock: Clock;
-  config: Pick<Config, 'mail'> & Partial<Pick<Config, 'monitoring' | 'platformName' | 'businessHours' | 'zabbix' | 'serviceLevels'>>;
+  config: Pick<Config, 'mail'> & Partial<Pick<Config, 'monitoring' | 'platformName' | 'businessHours' | 'zabbix' | 'serviceLevels' | 'releases'>>;
   /** Replaces the production checks (fping, HTTP, Zabbix agent) — tests. */
   monitoringChecks?: Checks;
   transport?: MailTransport;
@@ -58,19 +66,23 @@ export function startWorkers(deps: {
   function job(name: string, ms: number, fn: () => Promise<unknown>, overlap = 1) {
     let busy = 0;
     stops.push(
-      every(async () => {
-        if (busy >= overlap) return;
-        busy++;
-        const p = fn()
-          .then(() => undefined)
-          .catch((e) => deps.onError?.(name, e))
-          .finally(() => {
-            busy--;
-            running.delete(p);
-          });
-        running.add(p);
-        await p;
-      }, ms, name),
+      every(
+        async () => {
+          if (busy >= overlap) return;
+          busy++;
+          const p = fn()
+            .then(() => undefined)
+            .catch((e) => deps.onError?.(name, e))
+            .finally(() => {
+              busy--;
+              running.delete(p);
+            });
+          running.add(p);
+          await p;
+        },
+        ms,
+        name,
+      ),
     );
   }
 
@@ -128,6 +140,8 @@ export function startWorkers(deps: {
   // Monitoring (MON): due checks every 0.5 s (items carry their own 5-minute slots), the sweep of events
   // a crash left unhandled, suppression start/resume and settings changes by the clock.
   let monitoring: Workers['monitoring'];
+  // A release past its planned end holds its suppression (src/changes registers the hold) up to this ceiling.
+  const overrun = deps.config.releases ? { overrunCeilingHours: deps.config.releases.overrunCeilingHours } : {};
   const mon = deps.config.monitoring;
   if (mon?.enabled) {
     const runtime = createMonitoringRuntime({
@@ -137,7 +151,7 @@ export function startWorkers(deps: {
       calendar: new BusinessCalendar(deps.config.businessHours ?? {}),
       platformName: deps.config.platformName,
       incidentPlatformName: deps.config.mail.platformName,
-      suppressionRules: { plannedStopKeepsMonitoring: mon.plannedStopKeepsMonitoring },
+      suppressionRules: { plannedStopKeepsMonitoring: mon.plannedStopKeepsMonitoring, ...overrun },
       senderPort: mon.senderPort,
     });
     // Every 500 ms, and a round may start while earlier ones still wait for slow checks (an HTTP
@@ -163,14 +177,20 @@ export function startWorkers(deps: {
   let handling = monitoring?.runtime.alerts;
   if (zbx && !monitoring) {
     const calendar = new BusinessCalendar(deps.config.businessHours ?? {});
-    const h = createAlertHandling({ db: deps.db, clock: deps.clock, calendar, platformName: deps.config.platformName, incidentPlatformName: deps.config.mail.platformName });
+    const h = createAlertHandling({
+      db: deps.db,
+      clock: deps.clock,
+      calendar,
+      platformName: deps.config.platformName,
+      incidentPlatformName: deps.config.mail.platformName,
+    });
     handling = h;
     const suppressions = createSuppressionService({
       db: deps.db,
       clock: deps.clock,
       calendar,
       platformName: deps.config.platformName,
-      rules: { plannedStopKeepsMonitoring: deps.config.monitoring?.plannedStopKeepsMonitoring ?? false },
+      rules: { plannedStopKeepsMonitoring: deps.config.monitoring?.plannedStopKeepsMonitoring ?? false, ...overrun },
     });
     const settings = createSettingsLedger({ db: deps.db, clock: deps.clock });
     job('zabbix.sweep', 60_000, () => h.sweep());

@@ -14,7 +14,21 @@ import { ReleasePlanForm } from './ReleasePlanForm';
 import { actOnRelease, evidenceHref, getRelease, printHref, type ReleaseDetail, type RKey, uploadEvidence, useRT } from './releasesApi';
 
 /** The plan fields リリース計画報告 may name as missing (src/changes/release-inputs.ts PLAN_REQUIRED). */
-const PLAN_LABELS = ['rollbackProcedure', 'rollbackDecisionAt', 'rollbackCriteria', 'timeline', 'backupTime', 'staffing', 'impactScope', 'risks', 'contacts', 'workerLabel', 'plannedStart', 'plannedEnd', 'emergencyReason'] as const;
+const PLAN_LABELS = [
+  'rollbackProcedure',
+  'rollbackDecisionAt',
+  'rollbackCriteria',
+  'timeline',
+  'backupTime',
+  'staffing',
+  'impactScope',
+  'risks',
+  'contacts',
+  'workerLabel',
+  'plannedStart',
+  'plannedEnd',
+  'emergencyReason',
+] as const;
 
 /** /changes/releases/:id (the inbox's link): finds the release's change and goes to its page. */
 export function ReleaseRedirect() {
@@ -63,13 +77,17 @@ function Evidence({ data, onDone, canManage }: { data: ReleaseDetail; onDone: ()
   return (
     <Section title={t('rel.evidence')} testId="release-evidence">
       {data.evidence.length === 0 ? (
-        <Text size="sm" c="dimmed">{t('rel.evidence.none')}</Text>
+        <Text size="sm" c="dimmed">
+          {t('rel.evidence.none')}
+        </Text>
       ) : (
         <Table>
           <Table.Tbody>
             {data.evidence.map((e) => (
               <Table.Tr key={e.id} data-testid="release-evidence-row">
-                <Table.Td><Anchor href={evidenceHref(data.release.id, e.id)}>{e.fileName}</Anchor></Table.Td>
+                <Table.Td>
+                  <Anchor href={evidenceHref(data.release.id, e.id)}>{e.fileName}</Anchor>
+                </Table.Td>
                 <Table.Td>{e.note}</Table.Td>
                 <Table.Td>{e.uploadedByLabel}</Table.Td>
                 <Table.Td>{fmt(e.uploadedAt)}</Table.Td>
@@ -80,9 +98,20 @@ function Evidence({ data, onDone, canManage }: { data: ReleaseDetail; onDone: ()
       )}
       {canManage && data.release.state !== 'cancelled' && (
         <Group align="flex-end" mt="sm">
-          <FileInput label={t('rel.evidence.upload')} value={file} onChange={setFile} placeholder={t('rel.evidence.pick')} clearable error={err?.fields.file ?? (err && !err.fields.file ? err.message : undefined)} w={320} data-testid="release-evidence-file" />
+          <FileInput
+            label={t('rel.evidence.upload')}
+            value={file}
+            onChange={setFile}
+            placeholder={t('rel.evidence.pick')}
+            clearable
+            error={err?.fields.file ?? (err && !err.fields.file ? err.message : undefined)}
+            w={320}
+            data-testid="release-evidence-file"
+          />
           <TextInput label={t('rel.evidence.note')} value={note} onChange={(e) => setNote(e.currentTarget.value)} data-testid="release-evidence-note" />
-          <Button disabled={!file} loading={up.isPending} onClick={() => up.mutate()} data-testid="release-evidence-upload">{t('rel.evidence.upload')}</Button>
+          <Button disabled={!file} loading={up.isPending} onClick={() => up.mutate()} data-testid="release-evidence-upload">
+            {t('rel.evidence.upload')}
+          </Button>
         </Group>
       )}
     </Section>
@@ -116,7 +145,10 @@ export function ReleasePage() {
   const r = d.release;
   const rows: [string, string][] = [
     [t('rel.window'), `${fmt(r.plannedStart)} ～ ${fmt(r.plannedEnd)}`],
-    [t('rel.maintenance'), d.maintenanceDay ? d.maintenanceDay.day : r.emergency ? `${t('rel.emergency')}：${r.emergencyReason ?? ''}` : t('rel.noMaintenance')],
+    [
+      t('rel.maintenance'),
+      d.maintenanceDay ? d.maintenanceDay.day : r.emergency ? `${t('rel.emergency')}：${r.emergencyReason ?? ''}` : t('rel.noMaintenance'),
+    ],
     [t('rel.workContent'), r.workContent],
     [t('rel.businessImpact'), r.businessImpact],
     [t('rel.workerLabel'), r.workerLabel ?? '—'],
@@ -129,7 +161,10 @@ export function ReleasePage() {
     [t('rel.risks'), r.risks.map((x) => `${x.risk} → ${x.mitigation}`).join('\n') || '—'],
     [t('rel.contacts'), r.contacts ?? '—'],
     [t('rel.rollbackProcedure'), r.rollbackProcedure ?? '—'],
-    [t('rel.suppression'), `${r.suppressionMethod === 'stop' ? t('rel.stop') : t('rel.watch')}${d.suppression ? `（${t(`rel.sup.${d.suppression.state}` as RKey)}）` : ''}`],
+    [
+      t('rel.suppression'),
+      `${r.suppressionMethod === 'stop' ? t('rel.stop') : t('rel.watch')}${d.suppression ? `（${t(`rel.sup.${d.suppression.state}` as RKey)}）` : ''}`,
+    ],
   ];
   const done: [string, string][] = [
     [t('rel.actual'), r.actualStart ? `${fmt(r.actualStart)} ～ ${fmt(r.actualEnd)}` : '—'],
@@ -143,35 +178,72 @@ export function ReleasePage() {
     <Stack data-testid="release-page" data-state={r.state}>
       <Group justify="space-between">
         <Stack gap={0}>
-          <Anchor component={Link} to={`/changes/${d.change.id}`} size="sm">{t('rel.change')} {d.change.receiptNo} {d.change.title}</Anchor>
+          <Anchor component={Link} to={`/changes/${d.change.id}`} size="sm">
+            {t('rel.change')} {d.change.receiptNo} {d.change.title}
+          </Anchor>
           <Title order={3}>
             {t('rel.title')} <span data-testid="release-no">{r.releaseNo}</span>
           </Title>
         </Stack>
         <Group>
           <StateBadge state={r.state} label={r.stateLabel} />
-          <Button component="a" href={printHref(r.id, 'pdf')} variant="default" size="xs">{t('rel.print')} PDF</Button>
-          <Button component="a" href={printHref(r.id, 'xlsx')} variant="default" size="xs">XLSX</Button>
+          <Button component="a" href={printHref(r.id, 'pdf')} variant="default" size="xs">
+            {t('rel.print')} PDF
+          </Button>
+          <Button component="a" href={printHref(r.id, 'xlsx')} variant="default" size="xs">
+            XLSX
+          </Button>
         </Group>
       </Group>
       <Flash message={page.flash} onClose={() => page.setFlash(null)} />
       {d.offHours.warning && ['plan_review', 'plan_approval'].includes(r.state) && (
-        <Alert color="orange" title={t('rel.cal4')} data-testid="release-cal4-warning">{d.offHours.warning}</Alert>
+        <Alert color="orange" title={t('rel.cal4')} data-testid="release-cal4-warning">
+          {d.offHours.warning}
+        </Alert>
+      )}
+      {d.overrun && (
+        <Alert color="red" title={t('rel.overrun')} data-testid="release-overrun">
+          {t(d.overrun.suppressed ? 'rel.overrun.held' : 'rel.overrun.resumed', {
+            minutes: d.overrun.minutes,
+            plannedEnd: fmt(d.overrun.plannedEnd),
+            ceilingAt: fmt(d.overrun.ceilingAt),
+          })}
+        </Alert>
       )}
       <ProcessSection view={d.process} onPick={page.setAction} testId="release-process">
-        <Text size="xs" c="dimmed">{t('rel.cal4.count', { month: d.offHours.month, count: d.offHours.count, cap: d.offHours.cap })}</Text>
+        <Text size="xs" c="dimmed">
+          {t('rel.cal4.count', { month: d.offHours.month, count: d.offHours.count, cap: d.offHours.cap })}
+        </Text>
       </ProcessSection>
-      <Section title={t('rel.plan')} testId="release-plan" action={canManage && r.state === 'planning' ? <Button size="xs" variant="light" onClick={() => setEditing(true)} data-testid="release-edit">{t('rel.edit')}</Button> : undefined}>
+      <Section
+        title={t('rel.plan')}
+        testId="release-plan"
+        action={
+          canManage && r.state === 'planning' ? (
+            <Button size="xs" variant="light" onClick={() => setEditing(true)} data-testid="release-edit">
+              {t('rel.edit')}
+            </Button>
+          ) : undefined
+        }
+      >
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
           {rows.map(([k, v]) => (
-            <Field key={k} label={k}><Text size="sm" style={{ whiteSpace: 'pre-wrap' }} data-testid="release-field" data-label={k}>{v}</Text></Field>
+            <Field key={k} label={k}>
+              <Text size="sm" style={{ whiteSpace: 'pre-wrap' }} data-testid="release-field" data-label={k}>
+                {v}
+              </Text>
+            </Field>
           ))}
         </SimpleGrid>
       </Section>
       <Section title={t('rel.completion')} testId="release-completion">
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
           {done.map(([k, v]) => (
-            <Field key={k} label={k}><Text size="sm" style={{ whiteSpace: 'pre-wrap' }} data-testid="release-field" data-label={k}>{v}</Text></Field>
+            <Field key={k} label={k}>
+              <Text size="sm" style={{ whiteSpace: 'pre-wrap' }} data-testid="release-field" data-label={k}>
+                {v}
+              </Text>
+            </Field>
           ))}
         </SimpleGrid>
       </Section>
@@ -179,7 +251,14 @@ export function ReleasePage() {
       <TimelineAndMails testIdPrefix="release" entries={d.process.history} mails={d.mails} />
       {page.dialog}
       <Modal opened={editing} onClose={() => setEditing(false)} title={t('rel.edit')} size="xl">
-        <ReleasePlanForm changeId={d.change.id} release={r} onSaved={async () => { setEditing(false); await page.refresh(); }} />
+        <ReleasePlanForm
+          changeId={d.change.id}
+          release={r}
+          onSaved={async () => {
+            setEditing(false);
+            await page.refresh();
+          }}
+        />
       </Modal>
     </Stack>
   );

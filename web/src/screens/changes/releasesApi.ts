@@ -18,10 +18,12 @@ export type Schedule = Wire<ScheduleMonth>;
 export type PlanBody = ReleasePlanInput;
 
 export const getRelease = (id: string, signal?: AbortSignal) => api.get<ReleaseDetail>(`/api/changes/releases/${id}`, undefined, signal);
-export const listReleases = (changeId: string, signal?: AbortSignal) => api.get<{ items: ReleaseRow[] }>(`/api/changes/${changeId}/releases`, undefined, signal);
+export const listReleases = (changeId: string, signal?: AbortSignal) =>
+  api.get<{ items: ReleaseRow[] }>(`/api/changes/${changeId}/releases`, undefined, signal);
 export const createRelease = (changeId: string, body: PlanBody) => api.post<ReleaseRow>(`/api/changes/${changeId}/releases`, body);
 export const updateRelease = (id: string, body: PlanBody & { version: number }) => api.put<ReleaseRow>(`/api/changes/releases/${id}`, body);
-export const actOnRelease = (id: string, action: string, body: Record<string, unknown>) => api.post<ReleaseRow & { warnings: string[] }>(`/api/changes/releases/${id}/actions/${action}`, body);
+export const actOnRelease = (id: string, action: string, body: Record<string, unknown>) =>
+  api.post<ReleaseRow & { warnings: string[] }>(`/api/changes/releases/${id}/actions/${action}`, body);
 export const uploadEvidence = (id: string, form: FormData) => api.upload<unknown>(`/api/changes/releases/${id}/evidence`, form);
 export const evidenceHref = (id: string, evidenceId: number) => `/api/changes/releases/${id}/evidence/${evidenceId}`;
 export const printHref = (id: string, format: 'xlsx' | 'pdf') => `/api/changes/releases/${id}/print.${format}`;
@@ -94,6 +96,10 @@ const ja = {
   'rel.result.rolled_back': '切戻し',
   'rel.print': '印刷用に出力',
   'rel.cal4': '業務時間外作業（CAL-4）',
+  'rel.overrun': '作業終了予定の超過',
+  'rel.overrun.held':
+    '作業終了予定（{plannedEnd}）を {minutes} 分超過しています。監視の一時抑止は作業の終了まで続き、遅くとも {ceilingAt} に監視を再開します。',
+  'rel.overrun.resumed': '作業終了予定（{plannedEnd}）を {minutes} 分超過しています。抑止の上限（{ceilingAt}）を過ぎたため、監視は再開されています。',
   'rel.cal4.count': '{month} の業務時間外の影響のある作業：{count} 件（上限 月 {cap} 回）',
   'rel.maintenance': 'メンテナンス日',
   'rel.noMaintenance': 'メンテナンス日の範囲外',
@@ -177,6 +183,11 @@ const en: Partial<Record<Key, string>> = {
   'rel.result.rolled_back': 'Rolled back',
   'rel.print': 'Print',
   'rel.cal4': 'Off-hours work (CAL-4)',
+  'rel.overrun': 'Past the planned end',
+  'rel.overrun.held':
+    'The work is {minutes} min past its planned end ({plannedEnd}). The monitoring suppression lasts until the work ends, and monitoring resumes at {ceilingAt} at the latest.',
+  'rel.overrun.resumed':
+    'The work is {minutes} min past its planned end ({plannedEnd}). The suppression ceiling ({ceilingAt}) has passed: monitoring has resumed.',
   'rel.cal4.count': '{month}: {count} impactful off-hours works (cap {cap} a month)',
   'sch.title': 'Change schedule',
   'sch.month': 'Month',
