@@ -106,7 +106,10 @@ export const incidents = pgTable(
   },
   (t) => [
     uniqueIndex('incidents_receipt_no_uq').on(t.receiptNo),
-    index('incidents_state_idx').on(t.state),
+    // Ledger pages filtered by state or class in the default order (newest first): an ordered index range,
+    // so a deep page by cursor (keyset) reads 50 rows whatever its depth, with or without planner statistics.
+    index('incidents_state_registered_idx').on(t.state, t.registeredAt.desc().nullsLast(), t.receiptNo.desc().nullsFirst()),
+    index('incidents_class_registered_idx').on(t.class, t.registeredAt.desc().nullsLast(), t.receiptNo.desc().nullsFirst()),
     index('incidents_department_idx').on(t.departmentId),
     index('incidents_next_report_idx').on(t.nextReportDueAt),
     // The ledger's default order (newest first, receipt number as tie-break): pages without a sort.
