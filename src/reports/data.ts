@@ -21,7 +21,16 @@ export interface ReportData {
   from: string;
   to: string;
   assembledAt: string;
-  kpis: { key: string; label: string; target: number | null; value: number | null; met: boolean | null; status: string; numerator: number | null; denominator: number | null }[];
+  kpis: {
+    key: string;
+    label: string;
+    target: number | null;
+    value: number | null;
+    met: boolean | null;
+    status: string;
+    numerator: number | null;
+    denominator: number | null;
+  }[];
   availability: { level: string; vmCount: number; availability: number | null }[];
   incidents: {
     total: number;
@@ -56,7 +65,6 @@ export interface ReportData {
   documents: { docNo: string; name: string; revisionNo: number; publishedAt: string | null; reason: string | null }[];
 }
 
-export const INCIDENT_CLASS_LABELS: Record<string, string> = { work_request: '作業依頼', qa: '問合せ', trouble: '障害' };
 const count = <T>(rows: T[], key: (r: T) => string | null | undefined) => {
   const out: Record<string, number> = {};
   for (const r of rows) {
@@ -74,7 +82,10 @@ export async function assembleReport(db: Db, calendar: BusinessCalendar, month: 
   const kpis = await computeKpis(db, p, now, null, avail, { firstResponseMinutes: 30 });
 
   const first = monthPeriod(addMonths(month, -5)).from;
-  const inc = await db.select({ class: incidents.class, priority: incidents.priority, serviceLevel: incidents.serviceLevel, registeredAt: incidents.registeredAt }).from(incidents).where(and(gte(incidents.registeredAt, first), lt(incidents.registeredAt, to)));
+  const inc = await db
+    .select({ class: incidents.class, priority: incidents.priority, serviceLevel: incidents.serviceLevel, registeredAt: incidents.registeredAt })
+    .from(incidents)
+    .where(and(gte(incidents.registeredAt, first), lt(incidents.registeredAt, to)));
   const inMonth = inc.filter((r) => r.registeredAt >= from);
   const trend = [];
   for (let i = -5; i <= 0; i++) {
@@ -84,20 +95,53 @@ export async function assembleReport(db: Db, calendar: BusinessCalendar, month: 
     trend.push({ month: m, work_request: c.work_request ?? 0, qa: c.qa ?? 0, trouble: c.trouble ?? 0, total: rows.length });
   }
 
-  const prb = await db.select().from(problems).where(or(and(gte(problems.registeredAt, from), lt(problems.registeredAt, to)), and(gte(problems.closedAt, from), lt(problems.closedAt, to)), and(lt(problems.registeredAt, to), isNull(problems.closedAt))));
+  const prb = await db
+    .select()
+    .from(problems)
+    .where(
+      or(
+        and(gte(problems.registeredAt, from), lt(problems.registeredAt, to)),
+        and(gte(problems.closedAt, from), lt(problems.closedAt, to)),
+        and(lt(problems.registeredAt, to), isNull(problems.closedAt)),
+      ),
+    );
   const open = (r: (typeof prb)[number]) => !r.closedAt || r.closedAt >= to;
-  const rel = await db.select().from(releases).where(and(gte(releases.plannedStart, from), lt(releases.plannedStart, to))).orderBy(asc(releases.plannedStart));
+  const rel = await db
+    .select()
+    .from(releases)
+    .where(and(gte(releases.plannedStart, from), lt(releases.plannedStart, to)))
+    .orderBy(asc(releases.plannedStart));
   const live = rel.filter((r) => r.state !== 'cancelled');
-  const days = await db.select().from(maintenanceDays).where(and(gte(maintenanceDays.startsAt, from), lt(maintenanceDays.startsAt, to))).orderBy(asc(maintenanceDays.day));
+  const days = await db
+    .select()
+    .from(maintenanceDays)
+    .where(and(gte(maintenanceDays.startsAt, from), lt(maintenanceDays.startsAt, to)))
+    .orderBy(asc(maintenanceDays.day));
 
-  const alerts = await db.select({ itemType: monitoringAlerts.itemType, severity: monitoringAlerts.severity }).from(monitoringAlerts).where(and(gte(monitoringAlerts.detectedAt, from), lt(monitoringAlerts.detectedAt, to)));
+  const alerts = await db
+    .select({ itemType: monitoringAlerts.itemType, severity: monitoringAlerts.severity })
+    .from(monitoringAlerts)
+    .where(and(gte(monitoringAlerts.detectedAt, from), lt(monitoringAlerts.detectedAt, to)));
   const cap = await createCmdbService({ db, clock: { now: () => now } as never }).capacity(systemActor('月次報告'));
 
   const docs = await db
-    .select({ docNo: documents.docNo, name: documents.name, revisionNo: documentRevisions.revisionNo, publishedAt: documentRevisions.publishedAt, reason: documentRevisions.reason, state: documentRevisions.state })
+    .select({
+      docNo: documents.docNo,
+      name: documents.name,
+      revisionNo: documentRevisions.revisionNo,
+      publishedAt: documentRevisions.publishedAt,
+      reason: documentRevisions.reason,
+      state: documentRevisions.state,
+    })
     .from(documentRevisions)
     .innerJoin(documents, eq(documents.id, documentRevisions.documentId))
-    .where(and(gte(documentRevisions.publishedAt, from), lt(documentRevisions.publishedAt, to), notInArray(documentRevisions.state, ['draft', 'review', 'approval', 'approved'])))
+    .where(
+      and(
+        gte(documentRevisions.publishedAt, from),
+        lt(documentRevisions.publishedAt, to),
+        notInArray(documentRevisions.state, ['draft', 'review', 'approval', 'approved']),
+      ),
+    )
     .orderBy(asc(documentRevisions.publishedAt));
 
   return {
@@ -105,28 +149,61 @@ export async function assembleReport(db: Db, calendar: BusinessCalendar, month: 
     from: from.toISOString(),
     to: to.toISOString(),
     assembledAt: now.toISOString(),
-    kpis: kpis.map((k) => ({ key: k.key, label: k.label.ja, target: k.target?.percent ?? null, value: k.value, met: k.met, status: k.status, numerator: k.numerator, denominator: k.denominator })),
+    kpis: kpis.map((k) => ({
+      key: k.key,
+      label: k.label.ja,
+      target: k.target?.percent ?? null,
+      value: k.value,
+      met: k.met,
+      status: k.status,
+      numerator: k.numerator,
+      denominator: k.denominator,
+    })),
     availability: avail.levels.map((l) => ({ level: l.level, vmCount: l.vmCount, availability: l.availability })),
-    incidents: { total: inMonth.length, byClass: count(inMonth, (r) => r.class), byPriority: count(inMonth, (r) => r.priority), byServiceLevel: count(inMonth, (r) => r.serviceLevel), trend },
+    incidents: {
+      total: inMonth.length,
+      byClass: count(inMonth, (r) => r.class),
+      byPriority: count(inMonth, (r) => r.priority),
+      byServiceLevel: count(inMonth, (r) => r.serviceLevel),
+      trend,
+    },
     problems: {
       registered: prb.filter((r) => r.registeredAt >= from && r.registeredAt < to).length,
       closed: prb.filter((r) => r.closedAt && r.closedAt >= from && r.closedAt < to).length,
-      highOpen: prb.filter((r) => r.priority === 'high' && (open(r) || (r.closedAt && r.closedAt >= from))).map((r) => ({ receiptNo: r.receiptNo, title: r.title, state: r.state, dueAt: iso(r.dueAt) })),
-      preventive: prb.filter((r) => r.source === 'preventive_hardware' || r.source === 'preventive_os').map((r) => ({ receiptNo: r.receiptNo, title: r.title, state: r.state, source: r.source })),
+      highOpen: prb
+        .filter((r) => r.priority === 'high' && (open(r) || (r.closedAt && r.closedAt >= from)))
+        .map((r) => ({ receiptNo: r.receiptNo, title: r.title, state: r.state, dueAt: iso(r.dueAt) })),
+      preventive: prb
+        .filter((r) => r.source === 'preventive_hardware' || r.source === 'preventive_os')
+        .map((r) => ({ receiptNo: r.receiptNo, title: r.title, state: r.state, source: r.source })),
     },
     changes: {
       planned: live.length,
       done: live.filter((r) => r.actualStart !== null).length,
       rolledBack: live.filter((r) => r.result === 'rolled_back').length,
       emergency: live.filter((r) => r.emergency).length,
-      releases: live.map((r) => ({ releaseNo: r.releaseNo, plannedStart: r.plannedStart.toISOString(), actualStart: iso(r.actualStart), result: r.result, state: r.state, emergency: r.emergency })),
+      releases: live.map((r) => ({
+        releaseNo: r.releaseNo,
+        plannedStart: r.plannedStart.toISOString(),
+        actualStart: iso(r.actualStart),
+        result: r.result,
+        state: r.state,
+        emergency: r.emergency,
+      })),
       maintenanceDays: days.map((d) => ({ day: d.day, used: live.filter((r) => r.plannedStart >= d.startsAt && r.plannedStart < d.endsAt).length })),
     },
     monitoring: {
       alertTotal: alerts.length,
       byItemType: count(alerts, (a) => a.itemType),
       bySeverity: count(alerts, (a) => a.severity),
-      clusters: cap.clusters.map((c) => ({ name: c.name, hostCount: c.hostCount, vmCount: c.vmCount, cpuPercent: c.cpu.percent, memoryPercent: c.memory.percent, diskPercent: c.disk.percent })),
+      clusters: cap.clusters.map((c) => ({
+        name: c.name,
+        hostCount: c.hostCount,
+        vmCount: c.vmCount,
+        cpuPercent: c.cpu.percent,
+        memoryPercent: c.memory.percent,
+        diskPercent: c.disk.percent,
+      })),
     },
     migration: { noSource: true, note: '移行・受入の記録は Kiban にまだありません（移行計画・受入管理の機能が未実装）。別途報告してください。' },
     remoteWork: { noSource: true, note: 'リモート作業の記録は Kiban にまだありません。別途報告してください。' },

@@ -4,8 +4,9 @@ import { reportMessages } from './messages.ts';
 registerMessages(reportMessages);
 
 export { assembleReport, type ReportData } from './data.ts';
+export { ja as reportLabel, jstMinute, REPORT_LABELS, type ReportLabels } from './labels.ts';
 export { reportPdf, reportSections, reportXlsx } from './output.ts';
-export { type MonthlyReport, monthlyReportProcess } from './process.ts';
+export { type MonthlyReport, monthlyReportProcess, readsReports, REPORT_ROLES, writesReports } from './process.ts';
 export { reportRoutes } from './routes.ts';
 export * from './schema.ts';
 export { createReportService, type ReportService } from './service.ts';

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { visibleDepartments } from '../iam/actor.ts';
+import type { Actor } from '../iam/actor.ts';
+import type { Role } from '../iam/roles.ts';
 import { defineProcess, type FireContext, type SideEffect } from '../process/index.ts';
 import { ConflictError } from '../kernel/errors.ts';
 import { meetingReferences } from '../meetings/schema.ts';
@@ -8,9 +9,19 @@ import { monthlyReports } from './schema.ts';
 
 export type MonthlyReport = typeof monthlyReports.$inferSelect;
 
+/** Who may see monthly reports: the vendor's team and the supervisor (owners, the ICT centre: no). */
+export const REPORT_ROLES: readonly Role[] = ['operator', 'vendor_manager', 'vendor_lead', 'supervisor'];
+/** Who drafts, fills in and re-assembles them: the vendor's team. */
+export const TEAM_ROLES: readonly Role[] = ['operator', 'vendor_manager', 'vendor_lead'];
+export const readsReports = (actor: Actor) => actor.kind === 'system' || actor.roles.some((r) => REPORT_ROLES.includes(r));
+export const writesReports = (actor: Actor) => actor.kind === 'system' || actor.roles.some((r) => TEAM_ROLES.includes(r));
+
 /** 議事録: the report must be on a 月次報告会 meeting (refKind 'monthly_report', refId the month). */
 const requireMeeting: SideEffect<MonthlyReport, FireContext> = async (e) => {
-  const [ref] = await e.tx.select({ id: meetingReferences.id }).from(meetingReferences).where(and(eq(meetingReferences.refKind, 'monthly_report'), eq(meetingReferences.refId, e.record.month)));
+  const [ref] = await e.tx
+    .select({ id: meetingReferences.id })
+    .from(meetingReferences)
+    .where(and(eq(meetingReferences.refKind, 'monthly_report'), eq(meetingReferences.refId, e.record.month)));
   if (!ref) throw new ConflictError('report.no_meeting', { month: e.record.month });
 };
 const requireSnapshot: SideEffect<MonthlyReport, FireContext> = async (e) => {
@@ -41,14 +52,20 @@ export const monthlyReportProcess = defineProcess<string, string, MonthlyReport,
   final: ['minuted', 'carried_over', 'separate'],
   pathOf: () => ['draft', 'review', 'approval', 'approved', 'minuted'],
   fields: { reason: { kind: 'textarea', label: { ja: '理由', en: 'Reason' }, max: 4000 } },
-  events: { draft: { ja: '月次報告書の作成（集計）', en: 'Drafted (data assembled)' }, resnapshot: { ja: '再集計', en: 'Re-assembled' }, edit: { ja: '記入', en: 'Edited' } },
+  events: {
+    draft: { ja: '月次報告書の作成（集計）', en: 'Drafted (data assembled)' },
+    resnapshot: { ja: '再集計', en: 'Re-assembled' },
+    edit: { ja: '記入', en: 'Edited' },
+  },
   work: {
     module: { ja: '月次報告', en: 'Monthly report' },
-    permission: 'servicelevel.manage',
+    // servicelevel.read: everyone who acts on a report holds it (the supervisor approves but does not
+    // manage service levels); which step is whose comes from the RACI cells, who sees reports at all from `scope`.
+    permission: 'servicelevel.read',
     ref: monthlyReports.month,
     title: sql`${monthlyReports.month} || ' 月次報告書'`,
     path: (id) => `/reports/monthly/${id}`,
-    scope: (actor) => (visibleDepartments(actor) === null ? undefined : sql`false`),
+    scope: (actor) => (readsReports(actor) ? undefined : sql`false`),
   },
   requesterOf: (r) => r.submittedBy,
   transitions: [
@@ -62,8 +79,23 @@ export const monthlyReportProcess = defineProcess<string, string, MonthlyReport,
       effects: [requireSnapshot],
       set: (_i, ctx) => ({ submittedBy: ctx.actor.personId, submittedByLabel: ctx.actor.label, reason: null }),
     },
-    { action: 'review', label: { ja: 'レビュー完了（承認依頼）', en: 'Reviewed' }, from: 'review', to: 'approval', raci: { vendor_manager: '○', vendor_lead: '△' }, optional: ['comment'] },
-    { action: 'return', label: { ja: '差し戻し', en: 'Return' }, from: 'review', to: 'draft', raci: { vendor_manager: '○', vendor_lead: '△' }, requires: ['reason'], set: (i) => ({ reason: String(i.reason) }) },
+    {
+      action: 'review',
+      label: { ja: 'レビュー完了（承認依頼）', en: 'Reviewed' },
+      from: 'review',
+      to: 'approval',
+      raci: { vendor_manager: '○', vendor_lead: '△' },
+      optional: ['comment'],
+    },
+    {
+      action: 'return',
+      label: { ja: '差し戻し', en: 'Return' },
+      from: 'review',
+      to: 'draft',
+      raci: { vendor_manager: '○', vendor_lead: '△' },
+      requires: ['reason'],
+      set: (i) => ({ reason: String(i.reason) }),
+    },
     {
       action: 'approve',
       label: { ja: '承認', en: 'Approve' },
@@ -73,9 +105,33 @@ export const monthlyReportProcess = defineProcess<string, string, MonthlyReport,
       optional: ['comment'],
       set: (_i, ctx) => ({ approvedBy: ctx.actor.personId, approvedAt: ctx.clock.now() }),
     },
-    { action: 'rereport', label: { ja: '再報告を指示', en: 'Order a re-report' }, from: 'approval', to: 'draft', raci: { supervisor: '◎' }, requires: ['reason'], set: (i) => ({ reason: String(i.reason) }) },
-    { action: 'carry_over', label: { ja: '次月に持ち越し', en: 'Carry over to next month' }, from: 'approval', to: 'carried_over', raci: { supervisor: '◎' }, requires: ['reason'], set: (i) => ({ reason: String(i.reason) }) },
-    { action: 'separate', label: { ja: '別途報告', en: 'Report separately' }, from: 'approval', to: 'separate', raci: { supervisor: '◎' }, requires: ['reason'], set: (i) => ({ reason: String(i.reason) }) },
+    {
+      action: 'rereport',
+      label: { ja: '再報告を指示', en: 'Order a re-report' },
+      from: 'approval',
+      to: 'draft',
+      raci: { supervisor: '◎' },
+      requires: ['reason'],
+      set: (i) => ({ reason: String(i.reason) }),
+    },
+    {
+      action: 'carry_over',
+      label: { ja: '次月に持ち越し', en: 'Carry over to next month' },
+      from: 'approval',
+      to: 'carried_over',
+      raci: { supervisor: '◎' },
+      requires: ['reason'],
+      set: (i) => ({ reason: String(i.reason) }),
+    },
+    {
+      action: 'separate',
+      label: { ja: '別途報告', en: 'Report separately' },
+      from: 'approval',
+      to: 'separate',
+      raci: { supervisor: '◎' },
+      requires: ['reason'],
+      set: (i) => ({ reason: String(i.reason) }),
+    },
     {
       action: 'minutes',
       label: { ja: '議事録の記録（月次報告会）', en: 'Minutes recorded' },

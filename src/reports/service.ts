@@ -3,26 +3,27 @@ import { z } from 'zod';
 import { BusinessCalendar, parseJstLocal } from '../calendar/index.ts';
 import { type Db, inTx } from '../db/index.ts';
 import { type Actor, systemActor } from '../iam/actor.ts';
+import type { Role } from '../iam/roles.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { ConflictError, fieldError, ForbiddenError, NotFoundError } from '../kernel/errors.ts';
-import { allowedActions, fire, recordEvent } from '../process/index.ts';
+import { fire, fromStates, processView, recordEvent } from '../process/index.ts';
 import { addMonths, monthOf, monthPeriod } from '../servicelevels/index.ts';
 import { assembleReport } from './data.ts';
+import { REPORT_LABELS } from './labels.ts';
 import { reportPdf, reportXlsx } from './output.ts';
-import { type MonthlyReport, monthlyReportProcess } from './process.ts';
+import { type MonthlyReport, monthlyReportProcess, readsReports, writesReports } from './process.ts';
 import { monthlyReports, type ReportTexts } from './schema.ts';
 
-/** Who may see monthly reports: the vendor's team and the supervisor (owners: 403). */
-const REPORT_ROLES = ['operator', 'vendor_manager', 'vendor_lead', 'supervisor'] as const;
-const TEAM_ROLES = ['operator', 'vendor_manager', 'vendor_lead'] as const;
+/** Owners and the ICT centre: 403 (readsReports); only the vendor's team writes (writesReports). */
 function requireRead(actor: Actor) {
-  if (actor.kind !== 'system' && !actor.roles.some((r) => (REPORT_ROLES as readonly string[]).includes(r))) throw new ForbiddenError('error.forbidden', { permission: 'report.read' });
+  if (!readsReports(actor)) throw new ForbiddenError('error.forbidden', { permission: 'report.read' });
 }
 function requireTeam(actor: Actor) {
-  if (actor.kind !== 'system' && !actor.roles.some((r) => (TEAM_ROLES as readonly string[]).includes(r))) throw new ForbiddenError('error.forbidden', { permission: 'report.write' });
+  if (!writesReports(actor)) throw new ForbiddenError('error.forbidden', { permission: 'report.write' });
 }
 
 const RETRY_AFTER_MS = 10 * 60_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const text = (max: number) => z.string().max(max);
 export const textsInput = z
   .object({
@@ -33,6 +34,14 @@ export const textsInput = z
   })
   .strict();
 const actionInput = z.object({ version: z.number().int().min(1), comment: text(4000).optional(), reason: text(4000).optional() }).strict();
+
+/** Who must act next in `state`: the roles with ○ or ◎ on a step out of it (the inbox's rule). */
+function waitingFor(state: string): Role[] {
+  const out = new Set<Role>();
+  for (const tr of monthlyReportProcess.transitions)
+    if (fromStates(tr).includes(state)) for (const [role, cell] of Object.entries(tr.raci)) if (cell === '○' || cell === '◎') out.add(role as Role);
+  return [...out];
+}
 
 export interface ReportDeps {
   db: Db;
@@ -51,11 +60,23 @@ export function createReportService(deps: ReportDeps) {
     return p;
   }
 
-  const view = (r: MonthlyReport, actor: Actor) => ({ ...r, stateLabel: monthlyReportProcess.states[r.state] ?? { ja: r.state, en: r.state }, actions: allowedActions(monthlyReportProcess, r, actor) });
+  /** The record page's answer: the report, its ProcessView (flow, actions, history), the label map, whether the texts are editable. */
+  const view = async (t: Db, r: MonthlyReport, actor: Actor) => ({
+    ...r,
+    stateLabel: monthlyReportProcess.states[r.state] ?? { ja: r.state, en: r.state },
+    process: await processView(t, monthlyReportProcess, r, actor),
+    labels: REPORT_LABELS,
+    canEdit: r.state === 'draft' && writesReports(actor),
+  });
 
+  /** By month (YYYY-MM) or by id (the inbox and the search link a record by its id). */
   async function load(t: Db, month: string): Promise<MonthlyReport> {
-    monthPeriod(month);
-    const [r] = await t.select().from(monthlyReports).where(eq(monthlyReports.month, month));
+    const byId = UUID.test(month);
+    if (!byId) monthPeriod(month);
+    const [r] = await t
+      .select()
+      .from(monthlyReports)
+      .where(byId ? eq(monthlyReports.id, month) : eq(monthlyReports.month, month));
     if (!r) throw new NotFoundError('error.not_found');
     return r;
   }
@@ -63,12 +84,27 @@ export function createReportService(deps: ReportDeps) {
   async function list(actor: Actor) {
     requireRead(actor);
     const rows = await db.select().from(monthlyReports).orderBy(desc(monthlyReports.month));
-    return { items: rows.map((r) => ({ id: r.id, month: r.month, state: r.state, stateLabel: monthlyReportProcess.states[r.state], version: r.version, snapshotAt: r.snapshotAt, error: r.error, attempts: r.attempts })) };
+    return {
+      items: rows.map((r) => ({
+        id: r.id,
+        month: r.month,
+        state: r.state,
+        stateLabel: monthlyReportProcess.states[r.state] ?? { ja: r.state, en: r.state },
+        waitingFor: waitingFor(r.state),
+        version: r.version,
+        snapshotAt: r.snapshotAt,
+        submittedByLabel: r.submittedByLabel,
+        approvedAt: r.approvedAt,
+        error: r.error,
+        attempts: r.attempts,
+      })),
+      canDraft: writesReports(actor),
+    };
   }
 
   async function get(actor: Actor, month: string) {
     requireRead(actor);
-    return view(await load(db, month), actor);
+    return view(db, await load(db, month), actor);
   }
 
   /**
@@ -79,35 +115,51 @@ export function createReportService(deps: ReportDeps) {
     requireTeam(actor);
     checkMonth(month);
     const now = clock.now();
-    const [claimed] = await db.insert(monthlyReports).values({ month, state: 'draft', claimedAt: now, createdByLabel: actor.label, createdAt: now, updatedAt: now }).onConflictDoNothing().returning();
+    const [claimed] = await db
+      .insert(monthlyReports)
+      .values({ month, state: 'draft', claimedAt: now, createdByLabel: actor.label, createdAt: now, updatedAt: now })
+      .onConflictDoNothing()
+      .returning();
     let row = claimed;
     if (!row) {
-      const cond = opts.force ? and(eq(monthlyReports.month, month), eq(monthlyReports.state, 'draft')) : and(eq(monthlyReports.month, month), isNull(monthlyReports.snapshot), lt(monthlyReports.claimedAt, new Date(now.getTime() - RETRY_AFTER_MS)));
+      const cond = opts.force
+        ? and(eq(monthlyReports.month, month), eq(monthlyReports.state, 'draft'))
+        : and(eq(monthlyReports.month, month), isNull(monthlyReports.snapshot), lt(monthlyReports.claimedAt, new Date(now.getTime() - RETRY_AFTER_MS)));
       [row] = await db.update(monthlyReports).set({ claimedAt: now }).where(cond).returning();
       if (!row) {
         const existing = await load(db, month);
         if (opts.force) throw new ConflictError('report.not_draft', { state: existing.state });
-        return { created: false, report: view(existing, actor) };
+        return { created: false, report: await view(db, existing, actor) };
       }
     }
     try {
       const snapshot = await assembleReport(db, calendar, month, now);
       return inTx(db, async (t) => {
-        const [r] = await t.update(monthlyReports).set({ snapshot, snapshotAt: now, error: null, attempts: row!.attempts + 1, updatedAt: now }).where(eq(monthlyReports.id, row!.id)).returning();
+        const [r] = await t
+          .update(monthlyReports)
+          .set({ snapshot, snapshotAt: now, error: null, attempts: row!.attempts + 1, updatedAt: now })
+          .where(eq(monthlyReports.id, row!.id))
+          .returning();
         await recordEvent(t, now, actor, { process: monthlyReportProcess.name, recordId: r!.id, action: claimed ? 'draft' : 'resnapshot', state: r!.state });
-        return { created: !!claimed, report: view(r!, actor) };
+        return { created: !!claimed, report: await view(t, r!, actor) };
       });
     } catch (e) {
-      await db.update(monthlyReports).set({ error: String((e as Error).message ?? e).slice(0, 500), attempts: row.attempts + 1, updatedAt: now }).where(eq(monthlyReports.id, row.id));
+      await db
+        .update(monthlyReports)
+        .set({ error: String((e as Error).message ?? e).slice(0, 500), attempts: row.attempts + 1, updatedAt: now })
+        .where(eq(monthlyReports.id, row.id));
       throw e;
     }
   }
 
   async function resnapshot(actor: Actor, month: string, raw: unknown) {
-    const { version } = z.object({ version: z.number().int().min(1) }).strict().parse(raw);
+    const { version } = z
+      .object({ version: z.number().int().min(1) })
+      .strict()
+      .parse(raw);
     const r = await load(db, month);
     if (r.version !== version) throw new ConflictError('error.stale_version');
-    return draft(actor, month, { force: true });
+    return draft(actor, r.month, { force: true });
   }
 
   async function editTexts(actor: Actor, month: string, raw: unknown) {
@@ -116,11 +168,19 @@ export function createReportService(deps: ReportDeps) {
     return inTx(db, async (t) => {
       const r = await load(t, month);
       if (r.state !== 'draft') throw new ConflictError('report.not_draft', { state: r.state });
-      const texts: ReportTexts = { kpis: { ...r.texts.kpis, ...(input.kpis ?? {}) }, summary: input.summary ?? r.texts.summary, fixInfo: input.fixInfo ?? r.texts.fixInfo };
-      const [u] = await t.update(monthlyReports).set({ texts, version: r.version + 1, updatedAt: clock.now() }).where(and(eq(monthlyReports.id, r.id), eq(monthlyReports.version, version))).returning();
+      const texts: ReportTexts = {
+        kpis: { ...r.texts.kpis, ...(input.kpis ?? {}) },
+        summary: input.summary ?? r.texts.summary,
+        fixInfo: input.fixInfo ?? r.texts.fixInfo,
+      };
+      const [u] = await t
+        .update(monthlyReports)
+        .set({ texts, version: r.version + 1, updatedAt: clock.now() })
+        .where(and(eq(monthlyReports.id, r.id), eq(monthlyReports.version, version)))
+        .returning();
       if (!u) throw new ConflictError('error.stale_version');
       await recordEvent(t, clock.now(), actor, { process: monthlyReportProcess.name, recordId: r.id, action: 'edit', state: r.state });
-      return view(u, actor);
+      return view(t, u, actor);
     });
   }
 
@@ -129,7 +189,7 @@ export function createReportService(deps: ReportDeps) {
     const { version, ...input } = actionInput.parse(raw);
     return inTx(db, async (t) => {
       const r = await load(t, month);
-      return view(await fire(t, { clock, actor }, monthlyReportProcess, { ...r, version }, action, input), actor);
+      return view(t, await fire(t, { clock, actor }, monthlyReportProcess, { ...r, version }, action, input), actor);
     });
   }
 
