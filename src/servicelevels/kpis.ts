@@ -1,5 +1,5 @@
-import { and, desc, eq, gte, inArray, lt, lte } from 'drizzle-orm';
-import { cmdbVms } from '../cmdb/index.ts';
+import { and, desc, eq, gte, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import { cmdbSystems, cmdbVms } from '../cmdb/index.ts';
 import type { Db } from '../db/index.ts';
 import { incidentCis, incidents } from '../incidents/index.ts';
 import { monitoringAlerts } from '../monitoring/schema.ts';
@@ -24,7 +24,12 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     goal: { ja: '全体最適化', en: 'Overall optimisation' },
     label: { ja: 'システムサービスレベル「A」の稼働率', en: 'Availability of level A' },
     formula: '((24H365D − 計画停止時間) − 「A」の非稼働時間の総和) ÷ (24H365D − 計画停止時間)',
-    conditions: ['基盤に起因して仮想マシンが停止／影響が発生した時間を非稼働とする', '非稼働時間 = 復旧完了時間 − 検知時間', '縮退運転中でも仮想マシンに影響がない場合は稼働中', '二重化されていない A のシステムは B に含む'],
+    conditions: [
+      '基盤に起因して仮想マシンが停止／影響が発生した時間を非稼働とする',
+      '非稼働時間 = 復旧完了時間 − 検知時間',
+      '縮退運転中でも仮想マシンに影響がない場合は稼働中',
+      '二重化されていない A のシステムは B に含む',
+    ],
   },
   {
     key: 'availability_b',
@@ -130,7 +135,10 @@ export async function targetFor(db: Db, kpi: KpiKey, month: string): Promise<Kpi
 
 async function marksOf(db: Db, kpi: KpiKey, ids: string[]) {
   if (!ids.length) return new Map<string, typeof slCaseMarks.$inferSelect>();
-  const rows = await db.select().from(slCaseMarks).where(and(eq(slCaseMarks.kpi, kpi), inArray(slCaseMarks.recordId, ids)));
+  const rows = await db
+    .select()
+    .from(slCaseMarks)
+    .where(and(eq(slCaseMarks.kpi, kpi), inArray(slCaseMarks.recordId, ids)));
   return new Map(rows.map((r) => [r.recordId, r]));
 }
 
@@ -148,7 +156,11 @@ async function firstResponseCases(db: Db, period: Period, now: Date, depts: stri
       ),
     )
     .orderBy(monitoringAlerts.detectedAt);
-  const marks = await marksOf(db, 'monitoring_first_response', rows.map((r) => r.id));
+  const marks = await marksOf(
+    db,
+    'monitoring_first_response',
+    rows.map((r) => r.id),
+  );
   const limit = targetMinutes * 60_000;
   return rows.map((a) => {
     const m = marks.get(a.id);
@@ -171,7 +183,16 @@ async function firstResponseCases(db: Db, period: Period, now: Date, depts: stri
       outcome = 'excluded';
       reason = m.reason;
     }
-    return { recordType: 'monitoring_alert', recordId: a.id, ref: a.ciName, title: a.itemName, at: a.detectedAt, outcome, reason, markedBy: m?.markedByLabel ?? null };
+    return {
+      recordType: 'monitoring_alert',
+      recordId: a.id,
+      ref: a.ciName,
+      title: a.itemName,
+      at: a.detectedAt,
+      outcome,
+      reason,
+      markedBy: m?.markedByLabel ?? null,
+    };
   });
 }
 
@@ -186,21 +207,38 @@ async function provisionalCases(db: Db, period: Period, depts: string[] | null):
     .from(incidents)
     .innerJoin(incidentCis, eq(incidentCis.incidentId, incidents.id))
     .innerJoin(cmdbVms, and(eq(incidentCis.ciType, 'vm'), eq(cmdbVms.id, incidentCis.ciId)))
+    .leftJoin(cmdbSystems, eq(cmdbSystems.id, cmdbVms.systemId))
     .where(
       and(
         eq(incidents.class, 'trouble'),
         eq(cmdbVms.provisionalProcedure, true),
         gte(incidents.detectedAt, period.from),
         lt(incidents.detectedAt, period.to),
-        depts === null ? undefined : depts.length ? inArray(incidents.departmentId, depts) : eq(incidents.class, 'qa'),
+        // An owner's cases are the troubles on their department's VMs (the procedure is theirs): a
+        // platform-caused trouble is registered without a department, so incidents.department_id would
+        // leave the owner no cases at all (the dashboard card showed "—").
+        depts === null ? undefined : depts.length ? or(inArray(cmdbSystems.departmentId, depts), inArray(incidents.departmentId, depts)) : sql`false`,
       ),
     )
     .orderBy(incidents.detectedAt);
-  const marks = await marksOf(db, 'provisional_response', rows.map((r) => r.id));
+  const marks = await marksOf(
+    db,
+    'provisional_response',
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => {
     const m = marks.get(r.id);
     const outcome: CaseOutcome = !m ? 'pending' : m.outcome === 'succeeded' ? 'ok' : m.outcome === 'failed' ? 'failed' : 'excluded';
-    return { recordType: 'incident', recordId: r.id, ref: r.receiptNo, title: r.title, at: r.detectedAt, outcome, reason: m?.reason ?? (m ? null : '判定待ち'), markedBy: m?.markedByLabel ?? null };
+    return {
+      recordType: 'incident',
+      recordId: r.id,
+      ref: r.receiptNo,
+      title: r.title,
+      at: r.detectedAt,
+      outcome,
+      reason: m?.reason ?? (m ? null : '判定待ち'),
+      markedBy: m?.markedByLabel ?? null,
+    };
   });
 }
 
@@ -222,15 +260,46 @@ export async function computeKpis(
   const month = monthOf(period.from);
   const out: KpiRow[] = [];
   for (const def of KPI_DEFINITIONS) {
-    const base = { key: def.key, goal: def.goal, label: def.label, formula: def.formula, conditions: def.conditions, target: await targetFor(db, def.key, month), note: null as string | null };
+    const base = {
+      key: def.key,
+      goal: def.goal,
+      label: def.label,
+      formula: def.formula,
+      conditions: def.conditions,
+      target: await targetFor(db, def.key, month),
+      note: null as string | null,
+    };
     let row: KpiRow;
     if (def.key === 'availability_a' || def.key === 'availability_b') {
       const f = availability.levels.find((l) => l.level === (def.key === 'availability_a' ? 'A' : 'B'))!;
-      row = { ...base, status: 'measured', numerator: f.periodMinutes - f.plannedMinutes - f.nonOperatingMinutes, denominator: f.periodMinutes - f.plannedMinutes, value: f.vmCount ? f.availability : null, cases: [], excluded: [], met: null };
+      row = {
+        ...base,
+        status: 'measured',
+        numerator: f.periodMinutes - f.plannedMinutes - f.nonOperatingMinutes,
+        denominator: f.periodMinutes - f.plannedMinutes,
+        value: f.vmCount ? f.availability : null,
+        cases: [],
+        excluded: [],
+        met: null,
+      };
       row.note = `対象仮想マシン ${f.vmCount} 台、計画停止 ${f.plannedMinutes} 分、非稼働 ${f.nonOperatingMinutes} 分`;
     } else if (def.key === 'consolidation') {
-      const [m] = period.month ? await db.select().from(slManualFigures).where(and(eq(slManualFigures.kpi, 'consolidation'), eq(slManualFigures.month, period.month))) : [];
-      row = { ...base, status: 'manual', numerator: m?.numerator ?? null, denominator: m?.denominator ?? null, value: m ? pct(m.numerator, m.denominator) : null, cases: [], excluded: [], met: null };
+      const [m] = period.month
+        ? await db
+            .select()
+            .from(slManualFigures)
+            .where(and(eq(slManualFigures.kpi, 'consolidation'), eq(slManualFigures.month, period.month)))
+        : [];
+      row = {
+        ...base,
+        status: 'manual',
+        numerator: m?.numerator ?? null,
+        denominator: m?.denominator ?? null,
+        value: m ? pct(m.numerator, m.denominator) : null,
+        cases: [],
+        excluded: [],
+        met: null,
+      };
       row.note = m ? `${m.enteredByLabel} 入力${m.note ? `（${m.note}）` : ''}` : '月次の手入力値が未入力（移行計画の台帳ができるまで手入力）';
     } else if (def.key === 'monitoring_first_response') {
       row = { ...base, status: 'measured', ...fromCases(def, await firstResponseCases(db, period, now, depts, opts.firstResponseMinutes)), met: null };
@@ -242,12 +311,21 @@ export async function computeKpis(
     } else {
       const source = sources.get(def.key);
       if (source) row = { ...base, status: 'measured', ...fromCases(def, await source(db, period, depts)), met: null };
-      else row = { ...base, status: 'no_source', numerator: null, denominator: null, value: null, cases: [], excluded: [], met: null, note: 'データソースなし（依頼の台帳は未実装：issue 11）' };
+      else
+        row = {
+          ...base,
+          status: 'no_source',
+          numerator: null,
+          denominator: null,
+          value: null,
+          cases: [],
+          excluded: [],
+          met: null,
+          note: 'データソースなし（依頼の台帳は未実装：issue 11）',
+        };
     }
     row.met = row.value !== null && row.target ? row.value >= row.target.percent : null;
     out.push(row);
   }
   return out;
 }
-
-

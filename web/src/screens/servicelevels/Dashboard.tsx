@@ -29,6 +29,8 @@ const WORDS = {
     met: '達成',
     noTarget: '目標なし',
     noSource: 'データソースなし',
+    none: '対象なし',
+    noneHint: '計上する案件（判定済みの案件）がありません',
     level: (l: string) => `レベル${l}の稼働率`,
     levelC: 'レベルCの稼働率（業務時間）',
     vms: (n: number) => `対象 ${n} 台`,
@@ -45,6 +47,8 @@ const WORDS = {
     met: 'Met',
     noTarget: 'No target',
     noSource: 'No data source',
+    none: 'No cases',
+    noneHint: 'No (judged) cases to count in this month',
     level: (l: string) => `Availability, level ${l}`,
     levelC: 'Availability, level C (business hours)',
     vms: (n: number) => `${n} VMs`,
@@ -63,11 +67,21 @@ function FigureButton({ label, f, onClick, testId, w }: { label: string; f: Fig 
   const red = f?.met === false;
   return (
     <UnstyledButton onClick={onClick} data-testid={testId} data-met={f?.met === null || f?.met === undefined ? 'none' : String(f.met)}>
-      <Text size="xs" c="dimmed">{label}</Text>
+      <Text size="xs" c="dimmed">
+        {label}
+      </Text>
       {f?.status === 'no_source' ? (
-        <Text size="sm" c="dimmed" td="underline dotted">{w.noSource}</Text>
+        <Text size="sm" c="dimmed" td="underline dotted">
+          {w.noSource}
+        </Text>
+      ) : f?.value === null && f.denominator === 0 ? (
+        <Text size="sm" c="dimmed" td="underline dotted" title={w.noneHint} data-none="true">
+          {w.none}
+        </Text>
       ) : (
-        <Text fw={700} size="lg" c={red ? 'red.7' : undefined} td="underline dotted">{pct(f?.value)}</Text>
+        <Text fw={700} size="lg" c={red ? 'red.7' : undefined} td="underline dotted">
+          {pct(f?.value)}
+        </Text>
       )}
     </UnstyledButton>
   );
@@ -98,8 +112,14 @@ export function Dashboard({ open }: { open: (tab: 'availability' | 'kpis', month
   ];
   return (
     <Stack gap="md" data-testid="sl-dashboard">
-      <Text size="sm" c="dimmed">{w.lead}</Text>
-      {d.scope === 'department' && <Alert color="blue" py="xs">{w.scopeDept}</Alert>}
+      <Text size="sm" c="dimmed">
+        {w.lead}
+      </Text>
+      {d.scope === 'department' && (
+        <Alert color="blue" py="xs">
+          {w.scopeDept}
+        </Alert>
+      )}
       <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }} spacing="md">
         {tiles.map((tile) => {
           const fc = tile.fig(cur);
@@ -107,17 +127,47 @@ export function Dashboard({ open }: { open: (tab: 'availability' | 'kpis', month
           const target = fc.target ?? fp.target;
           const missed = fp.met === false || fc.met === false;
           return (
-            <Card key={tile.key} withBorder padding="sm" data-testid={`sl-dash-${tile.key}`} style={missed ? { borderColor: 'var(--mantine-color-red-5)' } : undefined}>
+            <Card
+              key={tile.key}
+              withBorder
+              padding="sm"
+              data-testid={`sl-dash-${tile.key}`}
+              style={missed ? { borderColor: 'var(--mantine-color-red-5)' } : undefined}
+            >
               <Stack gap={6}>
                 <Group justify="space-between" wrap="nowrap" align="flex-start">
-                  <Text size="sm" fw={600} lh={1.3}>{tile.label}</Text>
-                  {fp.met === null ? <Badge color="gray" tt="none" variant="light" style={{ flexShrink: 0 }}>{target === null ? w.noTarget : '—'}</Badge> : <Badge color={fp.met ? 'green' : 'red'} tt="none" style={{ flexShrink: 0 }}>{fp.met ? w.met : w.unmet}</Badge>}
+                  <Text size="sm" fw={600} lh={1.3}>
+                    {tile.label}
+                  </Text>
+                  {fp.met === null ? (
+                    <Badge color="gray" tt="none" variant="light" style={{ flexShrink: 0 }}>
+                      {target === null ? w.noTarget : '—'}
+                    </Badge>
+                  ) : (
+                    <Badge color={fp.met ? 'green' : 'red'} tt="none" style={{ flexShrink: 0 }}>
+                      {fp.met ? w.met : w.unmet}
+                    </Badge>
+                  )}
                 </Group>
                 <Group gap="lg" align="flex-end">
-                  <FigureButton label={`${w.lastMonth}（${prev.month}）`} f={fp} onClick={() => open(tile.tab, prev.month)} testId={`sl-dash-${tile.key}-last`} w={w} />
-                  <FigureButton label={`${w.thisMonth}（${w.partial}）`} f={fc} onClick={() => open(tile.tab, cur.month)} testId={`sl-dash-${tile.key}-this`} w={w} />
+                  <FigureButton
+                    label={`${w.lastMonth}（${prev.month}）`}
+                    f={fp}
+                    onClick={() => open(tile.tab, prev.month)}
+                    testId={`sl-dash-${tile.key}-last`}
+                    w={w}
+                  />
+                  <FigureButton
+                    label={`${w.thisMonth}（${w.partial}）`}
+                    f={fc}
+                    onClick={() => open(tile.tab, cur.month)}
+                    testId={`sl-dash-${tile.key}-this`}
+                    w={w}
+                  />
                   <Stack gap={0}>
-                    <Text size="xs" c="dimmed">{w.target}</Text>
+                    <Text size="xs" c="dimmed">
+                      {w.target}
+                    </Text>
                     <Text size="sm">{target === null ? '—' : `${target} %`}</Text>
                   </Stack>
                 </Group>
@@ -130,7 +180,9 @@ export function Dashboard({ open }: { open: (tab: 'availability' | 'kpis', month
                   />
                 </Suspense>
                 {fp.vmCount !== undefined && (
-                  <Text size="xs" c="dimmed">{w.vms(fp.vmCount)}・{w.incidents(fp.incidents ?? 0)}（{prev.month}）</Text>
+                  <Text size="xs" c="dimmed">
+                    {w.vms(fp.vmCount)}・{w.incidents(fp.incidents ?? 0)}（{prev.month}）
+                  </Text>
                 )}
               </Stack>
             </Card>
