@@ -16,3 +16,4 @@ export * from '../servicelevels/schema.ts';
 export * from '../reports/schema.ts';
 export * from '../portal/schema.ts';
 export * from '../operations/schema.ts';
+export * from '../reports/halfyear-schema.ts';

@@ -1,0 +1,3 @@
+export interface HalfYearData {
+  half: string;
+}
