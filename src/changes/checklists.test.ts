@@ -4,6 +4,7 @@ import { parseJstLocal } from '../calendar/index.ts';
 import { createCmdbService } from '../cmdb/index.ts';
 import { admin, type TestApp, testApp } from '../http/testing.ts';
 import { processHistory } from '../process/index.ts';
+import { requireTasksDone } from './guards.ts';
 import { changes, changeTasks } from './schema.ts';
 
 /** The change checklist (CHG-5 service level, CHG-6 coverage, BAK-4 backups) and its API. */
@@ -23,7 +24,13 @@ const why = { reason: 'テスト構成' };
 
 async function system(name: string, level: 'A' | 'B' | 'C', hostId: string | null, environment: 'production' | 'dev_test' = 'production') {
   const sys = await cmdb().create(admin, 'system', { name, departmentId: dept, serviceLevel: level, environment, status: 'active', ...why });
-  if (hostId) await cmdb().create(admin, 'vm', { name: `${name}-vm01`, systemId: sys.id, hostId, vcpu: 2, memoryGib: 4, diskGib: 40, status: 'active', ...why }, { source: 'demo' });
+  if (hostId)
+    await cmdb().create(
+      admin,
+      'vm',
+      { name: `${name}-vm01`, systemId: sys.id, hostId, vcpu: 2, memoryGib: 4, diskGib: 40, status: 'active', ...why },
+      { source: 'demo' },
+    );
   return sys;
 }
 
@@ -47,7 +54,8 @@ async function approve(c: Change): Promise<Change> {
   expect(approved.statusCode, approved.body).toBe(200);
   return approved.json();
 }
-const tasksOf = (id: string) => t.database.db.select().from(changeTasks).where(eq(changeTasks.changeId, id)).orderBy(asc(changeTasks.kind), asc(changeTasks.sortOrder));
+const tasksOf = (id: string) =>
+  t.database.db.select().from(changeTasks).where(eq(changeTasks.changeId, id)).orderBy(asc(changeTasks.kind), asc(changeTasks.sortOrder));
 const slKeys = async (id: string) => (await tasksOf(id)).filter((x) => x.kind === 'service_level').map((x) => x.key);
 
 beforeAll(async () => {
@@ -65,7 +73,11 @@ beforeAll(async () => {
   for (const k of ['op', 'mgr', 'sup', 'owner', 'ownerB', 'ict'] as const) s[k] = await t.login(k);
   hq = (await cmdb().create(admin, 'site', { name: '県庁舎サーバルーム', code: 'HQ', role: 'main', status: 'active', ...why })).id;
   ntt = (await cmdb().create(admin, 'site', { name: 'NTTデータセンター', code: 'NTT', role: 'sub', status: 'active', ...why })).id;
-  for (const [name, site] of [['esx-hq01', hq], ['esx-hq02', hq], ['esx-ntt01', ntt]] as const) {
+  for (const [name, site] of [
+    ['esx-hq01', hq],
+    ['esx-hq02', hq],
+    ['esx-ntt01', ntt],
+  ] as const) {
     hosts[name] = (await cmdb().create(admin, 'host', { name, siteId: site, cpuCores: 32, cpuGhz: 2.4, memoryGib: 512, status: 'active', ...why })).id;
   }
 });
@@ -158,7 +170,10 @@ describe('preventive maintenance: coverage of every target of its kind (CHG-6, N
     const coverage = list.tasks.filter((x: { kind: string }) => x.kind === 'coverage');
     const first = await post(s.op, `/api/changes/${pm.id}/tasks/${coverage[0].id}/done`, { version: coverage[0].version, comment: 'パッチ適用済' });
     expect(first.statusCode).toBe(200);
-    const waived = await post(s.mgr, `/api/changes/${pm.id}/tasks/${coverage[1].id}/waive`, { version: coverage[1].version, reason: '保守部品交換のため翌月に個別適用' });
+    const waived = await post(s.mgr, `/api/changes/${pm.id}/tasks/${coverage[1].id}/waive`, {
+      version: coverage[1].version,
+      reason: '保守部品交換のため翌月に個別適用',
+    });
     expect(waived.statusCode).toBe(200);
     const cov = waived.json().coverage;
     expect(cov).toMatchObject({ total: 4, applied: 1, waived: 1, remaining: 2, complete: false });
@@ -178,6 +193,52 @@ describe('preventive maintenance: coverage of every target of its kind (CHG-6, N
       ['task_done', 'esx-hq01 への適用（ESXi 8.0 U3e）：パッチ適用済'],
       ['task_waive', 'esx-hq02 への適用（ESXi 8.0 U3e）（対象外）：保守部品交換のため翌月に個別適用'],
     ]);
+  });
+});
+
+describe('coverage after the CMDB moves: a target stopped is 対象外（停止中）, one retired is dropped', () => {
+  it('counts neither as remaining, shows them as such, and does not hold the close back', async () => {
+    const names = ['esx-cov01', 'esx-cov02', 'esx-cov03'];
+    const ids: Record<string, { id: string; version: number }> = {};
+    for (const name of names)
+      ids[name] = await cmdb().create(admin, 'host', { name, siteId: ntt, cpuCores: 16, cpuGhz: 2.4, memoryGib: 256, status: 'active', ...why });
+    const pm = await change({ source: 'preventive_maintenance', pmPatch: 'ESXi 8.0 U3f', targets: [{ ciType: 'host', ciId: ids['esx-cov01']!.id }] });
+    await approve(pm);
+    const before = (await get(s.op, `/api/changes/${pm.id}/tasks`)).json().coverage;
+    const total = before.total;
+    expect(before).toMatchObject({ remaining: total, stopped: 0, retired: [] });
+    // After the tasks were made: cov02 stops, cov03 stops and is retired; a later host stops before it has a task.
+    const move = async (name: string, to: 'stopped' | 'retired', version: number) =>
+      (ids[name] = await cmdb().transition(admin, 'host', ids[name]!.id, { to, version, reason: 'テスト' }));
+    await move('esx-cov02', 'stopped', ids['esx-cov02']!.version);
+    await move('esx-cov03', 'stopped', ids['esx-cov03']!.version);
+    await move('esx-cov03', 'retired', ids['esx-cov03']!.version);
+    const late = await cmdb().create(admin, 'host', { name: 'esx-cov04', siteId: ntt, cpuCores: 16, cpuGhz: 2.4, memoryGib: 256, status: 'active', ...why });
+    await cmdb().transition(admin, 'host', late.id, { to: 'stopped', version: late.version, reason: 'テスト' });
+    const list = (await get(s.op, `/api/changes/${pm.id}/tasks`)).json();
+    const cov = list.coverage;
+    const statusOf = (name: string) => cov.targets.find((x: { name: string }) => x.name === name)?.status;
+    expect(statusOf('esx-cov02')).toBe('stopped');
+    expect(statusOf('esx-cov04')).toBe('stopped');
+    expect(statusOf('esx-cov03')).toBeUndefined();
+    expect(cov.retired.map((x: { name: string }) => x.name)).toEqual(['esx-cov03']);
+    expect(cov.leftOut).toEqual([]);
+    expect(cov).toMatchObject({ total: total, stopped: 2, remaining: total - 2, complete: false });
+    const task02 = list.tasks.find((x: { label: string }) => x.label.startsWith('esx-cov02'));
+    expect(task02).toMatchObject({ status: 'open', excluded: 'stopped', statusLabel: { ja: '対象外（停止中）' } });
+    expect(list.tasks.find((x: { label: string }) => x.label.startsWith('esx-cov03'))).toMatchObject({ excluded: 'retired' });
+    // Everything else done: the coverage is complete and the close guard does not wait for the stopped or retired hosts.
+    for (const x of list.tasks.filter((x: { status: string; excluded: string | null }) => x.status === 'open' && !x.excluded)) {
+      expect((await post(s.op, `/api/changes/${pm.id}/tasks/${x.id}/done`, { version: x.version })).statusCode).toBe(200);
+    }
+    const after = (await get(s.op, `/api/changes/${pm.id}/tasks`)).json();
+    expect(after.open).toBe(0);
+    expect(after.coverage).toMatchObject({ remaining: 0, complete: true });
+    await expect(requireTasksDone({ tx: t.database.db, record: { id: pm.id } } as never)).resolves.toBeUndefined();
+    // A host put back into service is remaining again.
+    await cmdb().transition(admin, 'host', ids['esx-cov02']!.id, { to: 'active', version: ids['esx-cov02']!.version, reason: 'テスト' });
+    expect((await get(s.op, `/api/changes/${pm.id}/tasks`)).json().coverage).toMatchObject({ remaining: 1, complete: false });
+    await expect(requireTasksDone({ tx: t.database.db, record: { id: pm.id } } as never)).rejects.toThrow();
   });
 });
 
@@ -237,7 +298,14 @@ describe('checklist API: bad input, stale version, roles, a closed change', () =
     expect(res.statusCode).toBe(200);
     const p = res.json();
     expect(p.title).toBe('拡張方針と拡張方法（案）');
-    expect(p.rows.map((r: { target: string; scaleUp: { allowed: boolean; method: string }; scaleOut: { method: string } }) => [r.target, r.scaleUp.allowed, r.scaleUp.method, r.scaleOut.method])).toEqual([
+    expect(
+      p.rows.map((r: { target: string; scaleUp: { allowed: boolean; method: string }; scaleOut: { method: string } }) => [
+        r.target,
+        r.scaleUp.allowed,
+        r.scaleUp.method,
+        r.scaleOut.method,
+      ]),
+    ).toEqual([
       ['CPU', false, '-', 'ESXi サーバの追加'],
       ['メモリ', true, '空きスロットの範囲で実施', 'ESXi サーバの追加'],
       ['NIC', true, '空きスロットの範囲で実施', 'ESXi サーバの追加'],

@@ -60,7 +60,11 @@ export const SERVICE_LEVEL_CHECKLIST: readonly ChecklistItem[] = [
     label: '（A⇔B,C との変更の場合）DRS 機能の変更（システムサービスレベルに応じて DRS 機能の設定を変える場合、必要）',
     applies: (t) => isA(t.from) !== isA(t.to),
   },
-  { key: 'monitoring_bc', label: '（B⇔C との変更の場合）監視の設定変更、運用対象時間の変更に伴う各種作業', applies: (t) => bc(t.from) && bc(t.to) && t.from !== t.to },
+  {
+    key: 'monitoring_bc',
+    label: '（B⇔C との変更の場合）監視の設定変更、運用対象時間の変更に伴う各種作業',
+    applies: (t) => bc(t.from) && bc(t.to) && t.from !== t.to,
+  },
   { key: 'monitoring_prod', label: '（開発・検証機から本番機に昇格する場合）監視の設定変更、運用対象時間の変更に伴う各種作業', applies: (t) => t.toProduction },
 ];
 
@@ -119,19 +123,29 @@ export async function coverageCandidates(tx: Db, changeId: string): Promise<Cove
   };
   const types = new Set(targets.map((t) => t.ciType));
   if (types.has('host')) {
-    for (const h of await tx.select({ id: cmdbHosts.id, name: cmdbHosts.name }).from(cmdbHosts).where(ne(cmdbHosts.status, 'retired')).orderBy(asc(cmdbHosts.name))) {
+    for (const h of await tx
+      .select({ id: cmdbHosts.id, name: cmdbHosts.name })
+      .from(cmdbHosts)
+      .where(ne(cmdbHosts.status, 'retired'))
+      .orderBy(asc(cmdbHosts.name))) {
       push('host', h.id, h.name);
     }
   }
   if (types.has('storage')) {
-    for (const s of await tx.select({ id: cmdbStorage.id, name: cmdbStorage.name }).from(cmdbStorage).where(ne(cmdbStorage.status, 'retired')).orderBy(asc(cmdbStorage.name))) {
+    for (const s of await tx
+      .select({ id: cmdbStorage.id, name: cmdbStorage.name })
+      .from(cmdbStorage)
+      .where(ne(cmdbStorage.status, 'retired'))
+      .orderBy(asc(cmdbStorage.name))) {
       push('storage', s.id, s.name);
     }
   }
   const named = (type: CiType) => targets.filter((t) => t.ciType === type && t.ciId).map((t) => t.ciId!);
   const netIds = named('network');
   if (netIds.length) {
-    const kinds = (await tx.select({ kind: cmdbNetworkDevices.kind }).from(cmdbNetworkDevices).where(inArray(cmdbNetworkDevices.id, netIds))).map((r) => r.kind);
+    const kinds = (await tx.select({ kind: cmdbNetworkDevices.kind }).from(cmdbNetworkDevices).where(inArray(cmdbNetworkDevices.id, netIds))).map(
+      (r) => r.kind,
+    );
     if (kinds.length) {
       const rows = await tx
         .select({ id: cmdbNetworkDevices.id, name: cmdbNetworkDevices.name })
@@ -143,7 +157,9 @@ export async function coverageCandidates(tx: Db, changeId: string): Promise<Cove
   }
   const mgmtIds = named('monitoring_server');
   if (mgmtIds.length) {
-    const kinds = (await tx.select({ kind: cmdbManagementServers.kind }).from(cmdbManagementServers).where(inArray(cmdbManagementServers.id, mgmtIds))).map((r) => r.kind);
+    const kinds = (await tx.select({ kind: cmdbManagementServers.kind }).from(cmdbManagementServers).where(inArray(cmdbManagementServers.id, mgmtIds))).map(
+      (r) => r.kind,
+    );
     if (kinds.length) {
       const rows = await tx
         .select({ id: cmdbManagementServers.id, name: cmdbManagementServers.name })
@@ -156,8 +172,34 @@ export async function coverageCandidates(tx: Db, changeId: string): Promise<Cove
   // VMs and the platform: the targets as named (a VM belongs to its owner's system, not to a kind).
   for (const t of targets) if ((t.ciType === 'vm' || t.ciType === 'platform') && t.ciId) push(t.ciType, t.ciId, t.name);
   // A named target that the kind query did not return (retired since) is still covered as named.
-  for (const t of targets) if (t.ciId && (t.ciType === 'host' || t.ciType === 'storage' || t.ciType === 'network' || t.ciType === 'monitoring_server')) push(t.ciType, t.ciId, t.name);
+  for (const t of targets)
+    if (t.ciId && (t.ciType === 'host' || t.ciType === 'storage' || t.ciType === 'network' || t.ciType === 'monitoring_server')) push(t.ciType, t.ciId, t.name);
   return out;
+}
+
+/** The CMDB status of each CI named (key `${ciType}:${ciId}`); a platform or unknown CI is absent. */
+export async function ciStatusesOf(tx: Db, refs: { ciType: string | null; ciId: string | null }[]): Promise<Map<string, string>> {
+  const tables = { host: cmdbHosts, storage: cmdbStorage, network: cmdbNetworkDevices, monitoring_server: cmdbManagementServers, vm: cmdbVms } as const;
+  const out = new Map<string, string>();
+  for (const [type, table] of Object.entries(tables)) {
+    const ids = [...new Set(refs.filter((r) => r.ciType === type && r.ciId).map((r) => r.ciId!))];
+    if (ids.length === 0) continue;
+    for (const r of await tx.select({ id: table.id, status: table.status }).from(table).where(inArray(table.id, ids))) out.set(`${type}:${r.id}`, r.status);
+  }
+  return out;
+}
+
+/**
+ * A coverage task left open on a CI that has since stopped (対象外（停止中）) or been retired (dropped): it is
+ * neither remaining nor in the way of closing. Null for any other task.
+ */
+export function coverageExclusion(
+  task: { kind: string; status: string; ciType: string | null; ciId: string | null },
+  statuses: Map<string, string>,
+): 'stopped' | 'retired' | null {
+  if (task.kind !== 'coverage' || task.status !== 'open') return null;
+  const s = statuses.get(`${task.ciType}:${task.ciId}`);
+  return s === 'stopped' || s === 'retired' ? s : null;
 }
 
 export const coverageLabel = (c: { name: string }, patch: string | null) => `${c.name} への適用${patch ? `（${patch}）` : ''}`;
@@ -181,7 +223,15 @@ export async function plannedTasks(tx: Db, change: Change): Promise<TaskRow[]> {
   if (change.source === 'preventive_maintenance') {
     rows.push({ changeId: change.id, kind: 'backup', key: BACKUP_CHECKLIST[0].key, label: BACKUP_CHECKLIST[0].label, sortOrder: 0 });
     (await coverageCandidates(tx, change.id)).forEach((c, n) =>
-      rows.push({ changeId: change.id, kind: 'coverage', key: `${c.ciType}:${c.ciId}`, label: coverageLabel(c, change.pmPatch), ciType: c.ciType, ciId: c.ciId, sortOrder: n }),
+      rows.push({
+        changeId: change.id,
+        kind: 'coverage',
+        key: `${c.ciType}:${c.ciId}`,
+        label: coverageLabel(c, change.pmPatch),
+        ciType: c.ciType,
+        ciId: c.ciId,
+        sortOrder: n,
+      }),
     );
     rows.push({ changeId: change.id, kind: 'backup', key: BACKUP_CHECKLIST[1].key, label: BACKUP_CHECKLIST[1].label, sortOrder: 1 });
   }

@@ -1,10 +1,11 @@
-import { and, count, eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { ConflictError } from '../kernel/errors.ts';
 import type { FireContext, TransitionEvent } from '../process/index.ts';
 import { type Problem, problemProcess } from '../problems/process.ts';
 import { problems } from '../problems/schema.ts';
 import { fire } from '../process/index.ts';
 import { cancelReleasesOfChange } from './release-chain.ts';
+import { ciStatusesOf, coverageExclusion } from './checklists.ts';
 import { changes, changeTasks, releases } from './schema.ts';
 
 type Change = typeof changes.$inferSelect;
@@ -27,13 +28,17 @@ export async function requireFinishedReleases(e: Event): Promise<void> {
   }
 }
 
-/** クローズ only when every checklist item is done or waived (CHG-5/6, BAK-4). */
+/**
+ * クローズ only when every checklist item is done or waived (CHG-5/6, BAK-4) — a coverage target since
+ * stopped or retired in the CMDB is not waited for (coverageExclusion, shown as such on the checklist).
+ */
 export async function requireTasksDone(e: Event): Promise<void> {
-  const [row] = await e.tx
-    .select({ n: count() })
+  const rows = await e.tx
+    .select({ kind: changeTasks.kind, status: changeTasks.status, ciType: changeTasks.ciType, ciId: changeTasks.ciId })
     .from(changeTasks)
     .where(and(eq(changeTasks.changeId, e.record.id), eq(changeTasks.status, 'open')));
-  const open = Number(row?.n ?? 0);
+  const statuses = await ciStatusesOf(e.tx, rows);
+  const open = rows.filter((r) => !coverageExclusion(r, statuses)).length;
   if (open > 0) throw new ConflictError('change.tasks_open', { count: open });
 }
 

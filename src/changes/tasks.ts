@@ -8,7 +8,7 @@ import type { Clock } from '../kernel/clock.ts';
 import { ConflictError, fieldError, NotFoundError } from '../kernel/errors.ts';
 import { registerMessages } from '../kernel/messages.ts';
 import { isFinal, recordEvent } from '../process/index.ts';
-import { CHECKLIST_EVENTS, coverageCandidates, coverageLabel, coverageTargetName, insertTasks } from './checklists.ts';
+import { CHECKLIST_EVENTS, ciStatusesOf, coverageCandidates, coverageExclusion, coverageLabel, coverageTargetName, insertTasks } from './checklists.ts';
 import { changeProcess } from './process.ts';
 import { CHANGE_CI_TYPES, CHANGE_TASK_KINDS, changes, changeTasks } from './schema.ts';
 import { changeScope } from './scope.ts';
@@ -45,6 +45,11 @@ export const TASK_STATUS_LABELS: Record<ChangeTask['status'], { ja: string; en: 
   done: { ja: '実施済', en: 'Done' },
   waived: { ja: '対象外（理由あり）', en: 'Waived' },
 };
+/** An open coverage task whose CI stopped or was retired after the task was made (coverageExclusion). */
+export const TASK_EXCLUSION_LABELS = {
+  stopped: { ja: '対象外（停止中）', en: 'Not applicable (stopped)' },
+  retired: { ja: '対象外（廃止済）', en: 'Dropped (retired)' },
+} as const;
 
 export const taskDoneInput = z.object({ version: z.number().int().min(1), comment: z.string().trim().max(2000).optional() }).strict();
 export type TaskDoneInput = z.input<typeof taskDoneInput>;
@@ -58,24 +63,29 @@ export interface CoverageTarget {
   ciType: string;
   ciId: string;
   name: string;
-  status: ChangeTask['status'] | 'left_out';
+  /** stopped: the CI is stopped in the CMDB (対象外（停止中）) — neither applied nor remaining. */
+  status: ChangeTask['status'] | 'left_out' | 'stopped';
 }
 export interface Coverage {
   patch: string | null;
   total: number;
   applied: number;
   waived: number;
+  /** Targets whose CI is stopped now (対象外（停止中）): not counted as remaining. */
+  stopped: number;
   remaining: number;
   /** Every covered target, and the CMDB items of a covered kind with no task (a host added later): left_out. */
   targets: CoverageTarget[];
   leftOut: CoverageTarget[];
+  /** Targets whose CI was retired before the patch was applied: dropped from the counts, listed for the record. */
+  retired: CoverageTarget[];
   complete: boolean;
 }
 
 export interface ChangeChecklist {
   changeId: string;
   closed: boolean;
-  tasks: (ChangeTask & { kindLabel: { ja: string; en: string }; statusLabel: { ja: string; en: string } })[];
+  tasks: (ChangeTask & { kindLabel: { ja: string; en: string }; statusLabel: { ja: string; en: string }; excluded: 'stopped' | 'retired' | null })[];
   open: number;
   coverage: Coverage | null;
 }
@@ -90,31 +100,54 @@ export function createChangeTaskService(deps: { db: Db; clock: Clock }) {
 
   async function loadChange(t: Db, actor: Actor, id: string): Promise<Change> {
     requirePermission(actor, 'change.read');
-    const [c] = await t.select().from(changes).where(and(eq(changes.id, id), changeScope(actor)));
+    const [c] = await t
+      .select()
+      .from(changes)
+      .where(and(eq(changes.id, id), changeScope(actor)));
     if (!c) throw new NotFoundError('error.not_found');
     return c;
   }
 
-  async function coverageOf(t: Db, change: Change, tasks: ChangeTask[]): Promise<Coverage | null> {
+  /**
+   * Applied / remaining per target, as the CMDB stands now: an open target whose CI has since been
+   * retired is dropped (listed under `retired`), one whose CI is stopped is 対象外（停止中）, and a CI of a
+   * covered kind with no task is left out (a stopped one is 対象外（停止中）, not left out).
+   */
+  async function coverageOf(t: Db, change: Change, tasks: ChangeTask[], statuses: Map<string, string>): Promise<Coverage | null> {
     if (change.source !== 'preventive_maintenance') return null;
     const cov = tasks.filter((x) => x.kind === 'coverage');
-    const targets: CoverageTarget[] = cov.map((x) => ({ taskId: x.id, ciType: x.ciType ?? '', ciId: x.ciId ?? '', name: coverageTargetName(x.label), status: x.status }));
+    const targets: CoverageTarget[] = [];
+    const retired: CoverageTarget[] = [];
+    for (const x of cov) {
+      const excluded = coverageExclusion(x, statuses);
+      const target = { taskId: x.id, ciType: x.ciType ?? '', ciId: x.ciId ?? '', name: coverageTargetName(x.label) };
+      if (excluded === 'retired') retired.push({ ...target, status: x.status });
+      else targets.push({ ...target, status: excluded ?? x.status });
+    }
     const have = new Set(cov.map((x) => x.key));
-    const leftOut: CoverageTarget[] = (await coverageCandidates(t, change.id))
-      .filter((c) => !have.has(`${c.ciType}:${c.ciId}`))
-      .map((c) => ({ taskId: null, ciType: c.ciType, ciId: c.ciId, name: c.name, status: 'left_out' as const }));
-    const applied = cov.filter((x) => x.status === 'done').length;
-    const waived = cov.filter((x) => x.status === 'waived').length;
-    const remaining = cov.length - applied - waived;
+    const candidates = (await coverageCandidates(t, change.id)).filter((c) => !have.has(`${c.ciType}:${c.ciId}`));
+    const candidateStatus = await ciStatusesOf(t, candidates);
+    const leftOut: CoverageTarget[] = [];
+    for (const c of candidates) {
+      const s = candidateStatus.get(`${c.ciType}:${c.ciId}`);
+      if (s === 'retired') continue;
+      const target = { taskId: null, ciType: c.ciType, ciId: c.ciId, name: c.name };
+      if (s === 'stopped') targets.push({ ...target, status: 'stopped' });
+      else leftOut.push({ ...target, status: 'left_out' });
+    }
+    const n = (status: CoverageTarget['status']) => targets.filter((x) => x.status === status).length;
+    const remaining = n('open') + leftOut.length;
     return {
       patch: change.pmPatch,
-      total: cov.length + leftOut.length,
-      applied,
-      waived,
-      remaining: remaining + leftOut.length,
+      total: targets.length + leftOut.length,
+      applied: n('done'),
+      waived: n('waived'),
+      stopped: n('stopped'),
+      remaining,
       targets: [...targets, ...leftOut],
       leftOut,
-      complete: remaining === 0 && leftOut.length === 0,
+      retired,
+      complete: remaining === 0,
     };
   }
 
@@ -123,13 +156,22 @@ export function createChangeTaskService(deps: { db: Db; clock: Clock }) {
       .select()
       .from(changeTasks)
       .where(eq(changeTasks.changeId, change.id))
-      .orderBy(sql`array_position(ARRAY['service_level','backup','coverage']::text[], ${changeTasks.kind})`, asc(changeTasks.sortOrder), asc(changeTasks.label));
+      .orderBy(
+        sql`array_position(ARRAY['service_level','backup','coverage']::text[], ${changeTasks.kind})`,
+        asc(changeTasks.sortOrder),
+        asc(changeTasks.label),
+      );
+    const statuses = await ciStatusesOf(t, rows);
+    const tasks = rows.map((r) => {
+      const excluded = coverageExclusion(r, statuses);
+      return { ...r, kindLabel: TASK_KIND_LABELS[r.kind], statusLabel: excluded ? TASK_EXCLUSION_LABELS[excluded] : TASK_STATUS_LABELS[r.status], excluded };
+    });
     return {
       changeId: change.id,
       closed: isFinal(changeProcess, change.state),
-      tasks: rows.map((r) => ({ ...r, kindLabel: TASK_KIND_LABELS[r.kind], statusLabel: TASK_STATUS_LABELS[r.status] })),
-      open: rows.filter((r) => r.status === 'open').length,
-      coverage: await coverageOf(t, change, rows),
+      tasks,
+      open: tasks.filter((r) => r.status === 'open' && !r.excluded).length,
+      coverage: await coverageOf(t, change, rows, statuses),
     };
   }
 
@@ -142,20 +184,36 @@ export function createChangeTaskService(deps: { db: Db; clock: Clock }) {
     return inTx(db, async (t) => {
       const change = await loadChange(t, actor, changeId);
       if (isFinal(changeProcess, change.state)) throw new ConflictError('change.task_change_closed');
-      const [before] = await t.select().from(changeTasks).where(and(eq(changeTasks.id, taskId), eq(changeTasks.changeId, changeId)));
+      const [before] = await t
+        .select()
+        .from(changeTasks)
+        .where(and(eq(changeTasks.id, taskId), eq(changeTasks.changeId, changeId)));
       if (!before) throw new NotFoundError('change.task_not_found');
       if (before.version !== version) throw new ConflictError('error.stale_version');
       if (before.status !== 'open') throw new ConflictError('change.task_not_open', { status: TASK_STATUS_LABELS[before.status].ja });
       const now = clock.now();
       const [row] = await t
         .update(changeTasks)
-        .set({ status: to, reason: to === 'waived' ? note : null, doneBy: actor.personId, doneByLabel: actor.label, doneAt: now, version: sql`${changeTasks.version} + 1` })
+        .set({
+          status: to,
+          reason: to === 'waived' ? note : null,
+          doneBy: actor.personId,
+          doneByLabel: actor.label,
+          doneAt: now,
+          version: sql`${changeTasks.version} + 1`,
+        })
         .where(and(eq(changeTasks.id, taskId), eq(changeTasks.version, version)))
         .returning();
       if (!row) throw new ConflictError('error.stale_version');
       const action = to === 'done' ? 'task_done' : 'task_waive';
       await history(t, actor, change, action, to === 'done' ? `${row.label}${note ? `：${note}` : ''}` : `${row.label}（対象外）：${note}`);
-      await audit(t, clock, actor, { action: `change.${action}`, entityType: 'change_task', entityId: row.id, before, after: { ...row, changeId, comment: to === 'done' ? note : undefined } });
+      await audit(t, clock, actor, {
+        action: `change.${action}`,
+        entityType: 'change_task',
+        entityId: row.id,
+        before,
+        after: { ...row, changeId, comment: to === 'done' ? note : undefined },
+      });
       return checklist(t, change);
     });
   }
@@ -189,13 +247,26 @@ export function createChangeTaskService(deps: { db: Db; clock: Clock }) {
         if (isFinal(changeProcess, change.state)) throw new ConflictError('change.task_change_closed');
         if (change.source !== 'preventive_maintenance') throw new ConflictError('change.task_no_coverage');
         const existing = new Set(
-          (await t.select({ key: changeTasks.key }).from(changeTasks).where(and(eq(changeTasks.changeId, changeId), eq(changeTasks.kind, 'coverage')))).map((r) => r.key),
+          (
+            await t
+              .select({ key: changeTasks.key })
+              .from(changeTasks)
+              .where(and(eq(changeTasks.changeId, changeId), eq(changeTasks.kind, 'coverage')))
+          ).map((r) => r.key),
         );
         const key = `${input.ciType}:${input.ciId}`;
         const candidate = (await coverageCandidates(t, changeId)).find((c) => `${c.ciType}:${c.ciId}` === key);
         if (!candidate || existing.has(key)) throw fieldError('ciId', 'change.task_not_left_out');
         await insertTasks(t, [
-          { changeId, kind: 'coverage', key, label: coverageLabel(candidate, change.pmPatch), ciType: candidate.ciType, ciId: candidate.ciId, sortOrder: existing.size },
+          {
+            changeId,
+            kind: 'coverage',
+            key,
+            label: coverageLabel(candidate, change.pmPatch),
+            ciType: candidate.ciType,
+            ciId: candidate.ciId,
+            sortOrder: existing.size,
+          },
         ]);
         await history(t, actor, change, 'task_add', coverageLabel(candidate, change.pmPatch));
         await audit(t, clock, actor, { action: 'change.task_add', entityType: 'change', entityId: changeId, after: { kind: 'coverage', ...candidate } });

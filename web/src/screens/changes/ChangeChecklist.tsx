@@ -29,6 +29,9 @@ const WORDS = {
     coverage: '適用状況',
     applied: '適用済 {applied} / 全 {total}（残り {remaining}）',
     waived: '対象外 {n}',
+    stopped: '対象外（停止中） {n}',
+    stoppedHint: '構成管理台帳で停止中の機器です。適用の残りには数えません。',
+    retired: '廃止済のため対象から除外：{names}',
     leftOut: '適用対象の漏れ',
     leftOutHint: '同じ種類の機器のうち、チェック項目のないもの（作成後に追加された機器など）です。',
     addTarget: '適用対象に追加',
@@ -51,6 +54,9 @@ const WORDS = {
     coverage: 'Coverage',
     applied: '{applied} of {total} applied ({remaining} remaining)',
     waived: '{n} waived',
+    stopped: '{n} not applicable (stopped)',
+    stoppedHint: 'Stopped in the configuration ledger: not counted as remaining.',
+    retired: 'Dropped as retired: {names}',
     leftOut: 'Targets left out',
     leftOutHint: 'Items of a covered kind without a checklist item (added after it was made, for example).',
     addTarget: 'Add as a target',
@@ -80,7 +86,10 @@ function TaskDialog({ changeId, task, mode, onClose }: { changeId: string; task:
   const [text, setText] = useState('');
   const save = useMutation({
     mutationFn: () =>
-      api.post<Checklist>(`/api/changes/${changeId}/tasks/${task.id}/${mode}`, mode === 'done' ? { version: task.version, ...(text.trim() ? { comment: text } : {}) } : { version: task.version, reason: text }),
+      api.post<Checklist>(
+        `/api/changes/${changeId}/tasks/${task.id}/${mode}`,
+        mode === 'done' ? { version: task.version, ...(text.trim() ? { comment: text } : {}) } : { version: task.version, reason: text },
+      ),
     onSuccess: (data) => {
       qc.setQueryData(checklistKey(changeId), data);
       void qc.invalidateQueries({ queryKey: ['changes', 'record', changeId] });
@@ -148,12 +157,33 @@ function CoverageBar({ changeId, checklist, canManage }: { changeId: string; che
               {w('waived', { n: c.waived })}
             </Badge>
           )}
+          {c.stopped > 0 && (
+            <Badge color="gray" variant="light" tt="none" title={w('stoppedHint')} data-testid="coverage-stopped">
+              {w('stopped', { n: c.stopped })}
+            </Badge>
+          )}
         </Group>
       </Group>
       <Progress.Root size="lg" aria-label={w('coverage')}>
         <Progress.Section value={pct(c.applied)} color="teal" />
         <Progress.Section value={pct(c.waived)} color="orange" />
       </Progress.Root>
+      {c.targets.some((x) => x.status === 'stopped') && (
+        <Group gap="xs" data-testid="coverage-stopped-list">
+          {c.targets
+            .filter((x) => x.status === 'stopped')
+            .map((x) => (
+              <Badge key={`${x.ciType}:${x.ciId}`} color="gray" variant="outline" tt="none">
+                {x.name}：{w('stopped', { n: '' }).trim()}
+              </Badge>
+            ))}
+        </Group>
+      )}
+      {c.retired.length > 0 && (
+        <Text size="xs" c="dimmed" data-testid="coverage-retired">
+          {w('retired', { names: c.retired.map((x) => x.name).join('、') })}
+        </Text>
+      )}
       {c.leftOut.length > 0 && (
         <Stack gap={4} data-testid="coverage-left-out">
           <Group gap="xs">
@@ -171,7 +201,14 @@ function CoverageBar({ changeId, checklist, canManage }: { changeId: string; che
                 {x.name}
               </Text>
               {canManage && !checklist.closed && (
-                <Button size="compact-xs" variant="light" color="red" loading={add.isPending && add.variables?.ciId === x.ciId} onClick={() => add.mutate(x)} data-testid="coverage-add">
+                <Button
+                  size="compact-xs"
+                  variant="light"
+                  color="red"
+                  loading={add.isPending && add.variables?.ciId === x.ciId}
+                  onClick={() => add.mutate(x)}
+                  data-testid="coverage-add"
+                >
                   {w('addTarget')}
                 </Button>
               )}
@@ -239,7 +276,7 @@ export function ChangeChecklist({ changeId }: { changeId: string }) {
               <Table striped withTableBorder>
                 <Table.Tbody>
                   {rows.map((x) => (
-                    <Table.Tr key={x.id} data-testid="checklist-task" data-status={x.status}>
+                    <Table.Tr key={x.id} data-testid="checklist-task" data-status={x.excluded ?? x.status}>
                       <Table.Td>
                         <Text size="sm">{x.label}</Text>
                         {x.reason && (
@@ -249,7 +286,7 @@ export function ChangeChecklist({ changeId }: { changeId: string }) {
                         )}
                       </Table.Td>
                       <Table.Td w={110}>
-                        <Badge color={STATUS_COLORS[x.status]} variant="light" tt="none">
+                        <Badge color={x.excluded ? 'gray' : STATUS_COLORS[x.status]} variant={x.excluded ? 'outline' : 'light'} tt="none">
                           {bi(lang, x.statusLabel)}
                         </Badge>
                       </Table.Td>
@@ -258,10 +295,22 @@ export function ChangeChecklist({ changeId }: { changeId: string }) {
                           canManage &&
                           !c.closed && (
                             <Group gap={4} wrap="nowrap">
-                              <Button size="compact-xs" variant="light" color="teal" onClick={() => setDialog({ task: x, mode: 'done' })} data-testid="task-done">
+                              <Button
+                                size="compact-xs"
+                                variant="light"
+                                color="teal"
+                                onClick={() => setDialog({ task: x, mode: 'done' })}
+                                data-testid="task-done"
+                              >
                                 {w('done')}
                               </Button>
-                              <Button size="compact-xs" variant="subtle" color="orange" onClick={() => setDialog({ task: x, mode: 'waive' })} data-testid="task-waive">
+                              <Button
+                                size="compact-xs"
+                                variant="subtle"
+                                color="orange"
+                                onClick={() => setDialog({ task: x, mode: 'waive' })}
+                                data-testid="task-waive"
+                              >
                                 {w('waive')}
                               </Button>
                             </Group>
