@@ -17,3 +17,4 @@ export * from '../reports/schema.ts';
 export * from '../portal/schema.ts';
 export * from '../operations/schema.ts';
 export * from '../reports/halfyear-schema.ts';
+export * from '../worker/schema.ts';
