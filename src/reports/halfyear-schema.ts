@@ -22,7 +22,16 @@ export interface HalfYearTexts {
   itPlans: string;
 }
 
-export const EMPTY_HALFYEAR_TEXTS: HalfYearTexts = { summary: '', kpiNotes: {}, nextTargets: {}, scopeNote: '', migrationResults: '', migrationPlan: '', forecastNote: '', itPlans: '' };
+export const EMPTY_HALFYEAR_TEXTS: HalfYearTexts = {
+  summary: '',
+  kpiNotes: {},
+  nextTargets: {},
+  scopeNote: '',
+  migrationResults: '',
+  migrationPlan: '',
+  forecastNote: '',
+  itPlans: '',
+};
 
 /**
  * 半期報告書 (N §3.1.3.3, SLM-7): one row per half of the Japanese fiscal year ('2026-H1' = 2026-04..09,

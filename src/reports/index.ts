@@ -10,3 +10,4 @@ export { type MonthlyReport, monthlyReportProcess, readsReports, REPORT_ROLES, w
 export { reportRoutes } from './routes.ts';
 export * from './schema.ts';
 export { createReportService, type ReportService } from './service.ts';
+export * from './halfyear.ts';

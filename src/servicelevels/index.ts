@@ -3,7 +3,7 @@ import { serviceLevelMessages } from './messages.ts';
 
 registerMessages(serviceLevelMessages);
 
-export { type Availability, computeAvailability, type Figure, type LevelFigure, RECOVERY_TARGET_LABELS, type SystemFigure, type TroubleRow, type VmFigure, type Window } from './availability.ts';
+export { type Availability, computeAvailability, computeAvailabilitySeries, type Figure, type LevelFigure, RECOVERY_TARGET_LABELS, type SystemFigure, type TroubleRow, type VmFigure, type Window } from './availability.ts';
 export { createImprovementJob, type ImprovementJobDeps } from './improvements.ts';
 export { computeKpis, KPI_DEFINITIONS, type KpiCase, type KpiDefinition, type KpiRow, type KpiSource, registerKpiSource, targetFor } from './kpis.ts';
 export { serviceLevelMessages } from './messages.ts';
