@@ -40,6 +40,7 @@ export const MODULES: readonly ModuleDef[] = [
   { id: 'meetings', path: '/meetings', label: 'nav.meetings', description: 'navDesc.meetings', permission: 'org.read', screen: lazy(() => import('./screens/meetings/MeetingsScreen')) },
   { id: 'monitoring', path: '/monitoring', label: 'nav.monitoring', description: 'navDesc.monitoring', permission: 'monitoring.read', screen: lazy(() => import('./screens/monitoring/MonitoringScreen')) },
   { id: 'servicelevels', path: '/servicelevels', label: 'nav.servicelevels', description: 'navDesc.servicelevels', permission: 'servicelevel.read', screen: lazy(() => import('./screens/servicelevels/ServiceLevelsScreen')) },
+  { id: 'reports', allDepartments: true, path: '/reports', label: 'nav.reports', description: 'navDesc.reports', permission: 'servicelevel.read', screen: lazy(() => import('./screens/reports/ReportsScreen')) },
   { id: 'portal', path: '/portal', label: 'nav.portal', description: 'navDesc.portal', permission: 'portal.read', screen: lazy(() => import('./screens/portal/PortalScreen')) },
   { id: 'audit', path: '/audit', label: 'nav.audit', description: 'navDesc.audit', permission: 'audit.read', screen: lazy(() => import('./screens/AuditScreen')) },
 ];
