@@ -27,6 +27,8 @@ import { documentRoutes } from '../documents/index.ts';
 import { createServiceLevelService, serviceLevelRoutes } from '../servicelevels/index.ts';
 import { meetingRoutes } from '../meetings/index.ts';
 import { createReportService, reportRoutes } from '../reports/index.ts';
+import { createHalfYearService, halfYearRoutes } from '../reports/halfyear.ts';
+import { operationRoutes } from '../operations/index.ts';
 import { createPortalService, portalRoutes } from '../portal/index.ts';
 import { createWorkbench, workbenchRoutes } from '../workbench/index.ts';
 import { mountZabbixWebhook } from '../monitoring/zabbix-server/index.ts';
@@ -144,7 +146,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     serviceLevels: createServiceLevelService({ db: deps.db, clock: deps.clock, firstResponseMinutes: deps.config.serviceLevels?.firstResponseMinutes }),
   }); // 稼働率・品質指標・品質目標・サービスメニュー (SLM-3/4/5/8)
   reportRoutes(app, { reports: createReportService({ db: deps.db, clock: deps.clock }) }); // 月次報告 (SLM-6)
+  halfYearRoutes(app, { halfYear: createHalfYearService({ db: deps.db, clock: deps.clock }) }); // 半期報告 (SLM-7)
   await portalRoutes(app, { portal: createPortalService({ db: deps.db, clock: deps.clock }) }); // owners' portal: templates, OS allow-list, 統合計画書 (OPS-3/4/7)
+  operationRoutes(app, { db: deps.db, clock: deps.clock }); // オペレーション一覧 and its changes (OPS-1), restore requests (BAK-5), licences (OPS-8)
   // The workbench reads every process defined on the kernel (their modules are imported above) and
   // searches the CMDB's CIs through the one searcher it is handed here.
   workbenchRoutes(app, { workbench: createWorkbench({ db: deps.db, clock: deps.clock, searchers: [cmdbSearcher] }) });
