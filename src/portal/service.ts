@@ -11,6 +11,7 @@ import { fire, processView, recordEvent } from '../process/index.ts';
 import { ensurePortalCatalog, listOs, listTemplates } from './catalog.ts';
 import type { OsUpdate, PlanCreate, PlanSave, TemplateUpdate } from './inputs.ts';
 import { type IntegrationPlan, planProcess } from './process.ts';
+import { createRequestService } from './requests.service.ts';
 import { type PlanRow, validatePlanRows } from './rows.ts';
 import { integrationPlanRows, integrationPlans, portalOs, portalTemplates } from './schema.ts';
 import { planScope } from './scope.ts';
@@ -69,11 +70,18 @@ export function createPortalService(deps: PortalDeps) {
     });
   }
 
-  async function createOs(actor: Actor, input: Omit<OsUpdate, 'version'> & { code: string; name: string; family: 'windows' | 'linux'; endOfSupportOn: string }) {
+  async function createOs(
+    actor: Actor,
+    input: Omit<OsUpdate, 'version'> & { code: string; name: string; family: 'windows' | 'linux'; endOfSupportOn: string },
+  ) {
     requirePermission(actor, 'portal.catalog');
     await ensurePortalCatalog(db, clock);
     return inTx(db, async (t) => {
-      const [row] = await t.insert(portalOs).values({ ...input, updatedAt: clock.now() }).onConflictDoNothing().returning();
+      const [row] = await t
+        .insert(portalOs)
+        .values({ ...input, updatedAt: clock.now() })
+        .onConflictDoNothing()
+        .returning();
       if (!row) throw new ConflictError('error.duplicate');
       await audit(t, clock, actor, { action: 'portal_os.create', entityType: 'portal_os', entityId: row.code, after: row });
       return row;
@@ -116,14 +124,21 @@ export function createPortalService(deps: PortalDeps) {
 
   async function list(actor: Actor, q: { systemId?: string; state?: string } = {}) {
     requirePermission(actor, 'portal.read');
-    const rowCount = db.$with('rc').as(db.select({ planId: integrationPlanRows.planId, n: count().as('n') }).from(integrationPlanRows).groupBy(integrationPlanRows.planId));
+    const rowCount = db.$with('rc').as(
+      db
+        .select({ planId: integrationPlanRows.planId, n: count().as('n') })
+        .from(integrationPlanRows)
+        .groupBy(integrationPlanRows.planId),
+    );
     const rows = await db
       .with(rowCount)
       .select({ plan: integrationPlans, systemName: cmdbSystems.name, rows: rowCount.n })
       .from(integrationPlans)
       .innerJoin(cmdbSystems, eq(cmdbSystems.id, integrationPlans.systemId))
       .leftJoin(rowCount, eq(rowCount.planId, integrationPlans.id))
-      .where(and(planScope(actor), q.systemId ? eq(integrationPlans.systemId, q.systemId) : undefined, q.state ? eq(integrationPlans.state, q.state) : undefined))
+      .where(
+        and(planScope(actor), q.systemId ? eq(integrationPlans.systemId, q.systemId) : undefined, q.state ? eq(integrationPlans.state, q.state) : undefined),
+      )
       .orderBy(desc(integrationPlans.updatedAt));
     return { items: rows.map((r) => ({ ...r.plan, systemName: r.systemName, rowCount: Number(r.rows ?? 0), stateLabel: stateLabel(r.plan.state) })) };
   }
@@ -132,7 +147,10 @@ export function createPortalService(deps: PortalDeps) {
   async function systems(actor: Actor) {
     requirePermission(actor, 'portal.read');
     const depts = visibleDepartments(actor);
-    const rows = await db.select({ id: cmdbSystems.id, name: cmdbSystems.name, departmentId: cmdbSystems.departmentId }).from(cmdbSystems).orderBy(asc(cmdbSystems.name));
+    const rows = await db
+      .select({ id: cmdbSystems.id, name: cmdbSystems.name, departmentId: cmdbSystems.departmentId })
+      .from(cmdbSystems)
+      .orderBy(asc(cmdbSystems.name));
     return { items: depts === null ? rows : rows.filter((r) => depts.includes(r.departmentId)) };
   }
 
@@ -142,12 +160,24 @@ export function createPortalService(deps: PortalDeps) {
     return inTx(db, async (t) => {
       const [system] = await t.select().from(cmdbSystems).where(eq(cmdbSystems.id, input.systemId));
       const depts = visibleDepartments(actor);
-      if (!system || (depts !== null && !depts.includes(system.departmentId))) throw new InputError('error.invalid_input', {}, { systemId: { key: 'portal.system_not_found' } });
+      if (!system || (depts !== null && !depts.includes(system.departmentId)))
+        throw new InputError('error.invalid_input', {}, { systemId: { key: 'portal.system_not_found' } });
       requireOwner(actor, system.departmentId);
       const planNo = await nextReceiptNo(t, 'PLN', now);
       const [plan] = await t
         .insert(integrationPlans)
-        .values({ planNo, systemId: system.id, title: input.title, provisionUntil: input.provisionUntil, note: input.note ?? '', state: planProcess.initial, createdBy: actor.personId, createdByLabel: actor.label, createdAt: now, updatedAt: now })
+        .values({
+          planNo,
+          systemId: system.id,
+          title: input.title,
+          provisionUntil: input.provisionUntil,
+          note: input.note ?? '',
+          state: planProcess.initial,
+          createdBy: actor.personId,
+          createdByLabel: actor.label,
+          createdAt: now,
+          updatedAt: now,
+        })
         .returning();
       await recordEvent(t, now, actor, { process: planProcess.name, recordId: plan!.id, action: 'create', state: plan!.state });
       await audit(t, clock, actor, { action: 'integration_plan.create', entityType: 'integration_plan', entityId: plan!.id, after: plan });
@@ -158,7 +188,14 @@ export function createPortalService(deps: PortalDeps) {
   async function get(actor: Actor, id: string) {
     const { plan, systemName, departmentId } = await load(db, actor, id);
     const rows = await db.select().from(integrationPlanRows).where(eq(integrationPlanRows.planId, id)).orderBy(asc(integrationPlanRows.position));
-    return { ...plan, systemName, stateLabel: stateLabel(plan.state), editable: EDITABLE.includes(plan.state) && actor.roles.includes('system_owner') && actor.departmentId === departmentId, rows: rows.map(toRow), process: await processView(db, planProcess, plan, actor) };
+    return {
+      ...plan,
+      systemName,
+      stateLabel: stateLabel(plan.state),
+      editable: EDITABLE.includes(plan.state) && actor.roles.includes('system_owner') && actor.departmentId === departmentId,
+      rows: rows.map(toRow),
+      process: await processView(db, planProcess, plan, actor),
+    };
   }
 
   /**
@@ -185,7 +222,13 @@ export function createPortalService(deps: PortalDeps) {
       await t.delete(integrationPlanRows).where(eq(integrationPlanRows.planId, id));
       if (rows.length > 0) await t.insert(integrationPlanRows).values(rows.map((r, i) => ({ ...r, planId: id, position: i + 1 })));
       await recordEvent(t, now, actor, { process: planProcess.name, recordId: id, action: event, state: after.state, comment: `${rows.length}行` });
-      await audit(t, clock, actor, { action: `integration_plan.${event}`, entityType: 'integration_plan', entityId: id, before: plan, after: { ...after, rows } });
+      await audit(t, clock, actor, {
+        action: `integration_plan.${event}`,
+        entityType: 'integration_plan',
+        entityId: id,
+        before: plan,
+        after: { ...after, rows },
+      });
       return after;
     });
   }
@@ -205,7 +248,12 @@ export function createPortalService(deps: PortalDeps) {
   async function exportXlsx(actor: Actor, id: string) {
     await ensurePortalCatalog(db, clock);
     const p = await get(actor, id);
-    const data = await planWorkbook({ planNo: p.planNo, title: p.title, provisionUntil: p.provisionUntil, stateLabel: p.stateLabel.ja }, p.systemName, p.rows, await listOs(db));
+    const data = await planWorkbook(
+      { planNo: p.planNo, title: p.title, provisionUntil: p.provisionUntil, stateLabel: p.stateLabel.ja },
+      p.systemName,
+      p.rows,
+      await listOs(db),
+    );
     return { fileName: `統合計画書_${p.planNo}.xlsx`, data };
   }
 
@@ -216,6 +264,9 @@ export function createPortalService(deps: PortalDeps) {
     return save(actor, id, { version, rows: parsed.rows, ...(parsed.provisionUntil ? { provisionUntil: parsed.provisionUntil } : {}) }, 'import');
   }
 
-  return { catalog, updateOs, createOs, updateTemplate, list, systems, create, get, save, act, exportXlsx, importXlsx };
+  /** 払い出し・リソース変更申請 (OPS-2/OPS-6): requests.service.ts. */
+  const requests = createRequestService(deps);
+
+  return { catalog, updateOs, createOs, updateTemplate, list, systems, create, get, save, act, exportXlsx, importXlsx, requests };
 }
 export type PortalService = ReturnType<typeof createPortalService>;
