@@ -436,16 +436,19 @@ export function MonitoringSection({ d, r, t }: Props) {
 /** 6–9: migration, remote work (no source in Kiban yet), fix information (editable in draft), document changes. */
 export function OtherSections({ d, t, texts, setTexts }: Props & { texts: Texts; setTexts?: (x: Texts) => void }) {
   const fmt = useDateTime();
+  const { lang } = useLang();
+  // The snapshot keeps the Japanese note of a section with no source in Kiban yet.
+  const note = (ja: string, what: string) => (lang === 'en' ? `Kiban has no ${what} records yet. Report it separately.` : ja);
   return (
     <>
       <Section title={t('rep.s.migration')} testId="rep-migration">
         <Alert color="gray" variant="light" py="xs">
-          {d.migration.note}
+          {note(d.migration.note, 'migration or acceptance')}
         </Alert>
       </Section>
       <Section title={t('rep.s.remote')} testId="rep-remote">
         <Alert color="gray" variant="light" py="xs">
-          {d.remoteWork.note}
+          {note(d.remoteWork.note, 'remote work')}
         </Alert>
       </Section>
       <Section title={t('rep.s.fix')} testId="rep-fix">
