@@ -1,8 +1,9 @@
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { BusinessCalendar } from '../calendar/index.ts';
 import { ConflictError, type DomainError } from '../kernel/errors.ts';
 import type { IncidentMailTemplates } from '../notify/index.ts';
 import { defineProcess, type FieldSpec, type FireContext, type SideEffect, type TransitionInput } from '../process/index.ts';
+import { routeWorkRequest } from '../operations/register.ts';
 import { sendDeclineMail, sendRecoveryMail } from './mails.ts';
 import { incidentScope } from './scope.ts';
 import { incidentRouting, incidents } from './schema.ts';
@@ -33,6 +34,19 @@ const recordRouting =
       at: e.ctx.clock.now(),
     });
   };
+
+/**
+ * 振り分け to オペレーション (N §3.2.3.2 「オペレーション一覧に記載がある場合は 3.10 に基づき対応」): the reference
+ * must name an active entry of the operations list (400 on routeRef otherwise); without one, the entry
+ * matching the request's text is taken and recorded as the reference (src/operations).
+ */
+const routeToOperation: SideEffect<Incident, IncidentContext> = async (e) => {
+  if (e.input.route !== 'operation') return;
+  const entry = await routeWorkRequest(e.tx, { ref: text(e.input.routeRef), text: `${e.record.title}\n${e.record.description ?? ''}` });
+  if (!entry || e.record.routeRef === entry.entryNo) return;
+  e.input.routeRef = entry.entryNo;
+  await e.tx.update(incidents).set({ routeRef: entry.entryNo }).where(eq(incidents.id, e.record.id));
+};
 
 const recoveryMail =
   (kind: 'recovery_start' | 'recovery_complete'): SideEffect<Incident, IncidentContext> =>
@@ -78,7 +92,12 @@ const INCIDENT_FIELDS: Record<string, FieldSpec> = {
     ],
   },
   routeRef: { kind: 'text', label: { ja: '参照番号（抑止・作業・変更）', en: 'Reference (suppression / work / change)' }, max: 200 },
-  assigneeId: { kind: 'person', label: { ja: '担当者', en: 'Assignee' }, roles: ['operator', 'vendor_manager'], hint: { ja: '未選択なら自分', en: 'Yourself if not chosen' } },
+  assigneeId: {
+    kind: 'person',
+    label: { ja: '担当者', en: 'Assignee' },
+    roles: ['operator', 'vendor_manager'],
+    hint: { ja: '未選択なら自分', en: 'Yourself if not chosen' },
+  },
   dueAt: { kind: 'datetime', label: { ja: '納期', en: 'Due' } },
   probableCause: { kind: 'textarea', label: { ja: '想定原因', en: 'Probable cause' }, max: 4000 },
   steps: { kind: 'textarea', label: { ja: '復旧手順', en: 'Recovery steps' }, max: 20_000 },
@@ -136,7 +155,17 @@ export const incidentProcess = defineProcess<string, string, Incident, IncidentC
   final: ['closed'],
   pathOf: (r) =>
     r.class === 'trouble'
-      ? ['registered', 'in_progress', 'procedure_review', 'procedure_approval', 'recovering', 'recovered', 'awaiting_confirmation', 'provisionally_closed', 'closed']
+      ? [
+          'registered',
+          'in_progress',
+          'procedure_review',
+          'procedure_approval',
+          'recovering',
+          'recovered',
+          'awaiting_confirmation',
+          'provisionally_closed',
+          'closed',
+        ]
       : r.class === 'work_request'
         ? ['registered', 'manager_review', 'supervisor_review', 'in_progress', 'awaiting_confirmation', 'provisionally_closed', 'closed']
         : ['registered', 'in_progress', 'awaiting_confirmation', 'provisionally_closed', 'closed'],
@@ -179,7 +208,7 @@ export const incidentProcess = defineProcess<string, string, Incident, IncidentC
       requires: ['route'],
       optional: ['routeRef', 'comment'],
       set: (i, ctx) => ({ routeTo: i.route, routeRef: text(i.routeRef), assigneeId: ctx.actor.personId, dispatchedAt: ctx.clock.now() }),
-      effects: [recordRouting('route')],
+      effects: [routeToOperation, recordRouting('route')],
     },
     {
       action: 'escalate',
@@ -255,7 +284,13 @@ export const incidentProcess = defineProcess<string, string, Incident, IncidentC
       optional: ['checklist'],
       set: (i, ctx) => ({
         probableCause: text(i.probableCause),
-        procedure: { steps: String(i.steps), schedule: String(i.schedule), risks: String(i.risks), fallback: String(i.fallback), checklist: text(i.checklist) ?? '' },
+        procedure: {
+          steps: String(i.steps),
+          schedule: String(i.schedule),
+          risks: String(i.risks),
+          fallback: String(i.fallback),
+          checklist: text(i.checklist) ?? '',
+        },
         procedureSubmittedBy: ctx.actor.personId,
         procedureApprovedBy: null,
         procedureApprovedAt: null,
@@ -408,7 +443,8 @@ export interface GuardFacts {
 /** A class-specific step asked of a record of another class (a trouble's step on a QA…). */
 export function wrongClass(i: Incident, action: string): DomainError | null {
   const classes = ACTION_CLASSES[action];
-  if (classes && !classes.includes(i.class)) return new ConflictError('incident.wrong_class', { action: incidentProcess.transitions.find((t) => t.action === action)?.label.ja ?? action });
+  if (classes && !classes.includes(i.class))
+    return new ConflictError('incident.wrong_class', { action: incidentProcess.transitions.find((t) => t.action === action)?.label.ja ?? action });
   return null;
 }
 

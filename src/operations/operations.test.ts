@@ -195,9 +195,28 @@ describe('オペレーション一覧 (OPS-1)', () => {
     expect(all.items.find((x: { title: string }) => x.title === '証明書の有効期限確認')).toMatchObject({ active: false, revisionNo: 2 });
   });
 
-  it('a work request’s text finds its entry (INC-3 matching)', async () => {
+  it('a work request’s text finds its entry (INC-3): the incident routed to オペレーション names it, a wrong reference is 400', async () => {
     const hits = (await get(s.op, `/api/operations/entries/match?q=${encodeURIComponent('業務アカウントのパスワードリセットをお願いします')}`)).json();
     expect(hits[0].title).toBe('パスワードリセット');
+    const reset = await entryByTitle('パスワードリセット');
+    const inc = (
+      await send(s.op, 'POST', '/api/incidents', {
+        title: 'パスワードリセット依頼',
+        description: '道路台帳の管理者アカウントがロックされた',
+        source: 'system_owner',
+        class: 'work_request',
+        departmentId: deptA,
+      })
+    ).json();
+    const route = (body: Record<string, unknown>) => send(s.op, 'POST', `/api/incidents/${inc.id}/actions/route`, { version: inc.version, ...body });
+    const wrong = await route({ route: 'operation', routeRef: 'OPS-999' });
+    expect(wrong.statusCode).toBe(400);
+    expect(Object.keys(wrong.json().error.fields)).toEqual(['routeRef']);
+    expect((await get(s.op, `/api/incidents/${inc.id}`)).json().state).toBe('registered');
+    expect((await route({ route: 'operation' })).statusCode).toBe(200);
+    expect((await get(s.op, `/api/incidents/${inc.id}`)).json()).toMatchObject({ routeTo: 'operation', routeRef: reset.entryNo });
+    const page = (await get(s.op, `/api/operations/entries/${reset.id}`)).json();
+    expect(page.workRequests.map((w: { id: string }) => w.id)).toEqual([inc.id]);
   });
 });
 
