@@ -1,5 +1,4 @@
 import ExcelJS from 'exceljs';
-import { formatJst } from '../calendar/index.ts';
 import { japanesePdf } from '../files/pdf.ts';
 import type { ClusterForecast, HalfYearData, Resource } from './halfyear-data.ts';
 import type { HalfYearTexts } from './halfyear-schema.ts';
@@ -11,7 +10,9 @@ interface Section {
   header: string[];
   rows: Cell[][];
 }
-const at = (x: string) => formatJst(new Date(x));
+/** 'YYYY-MM-DD HH:mm' in JST. */
+export const jstText = (d: Date) => new Date(d.getTime() + 9 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+const at = (x: string) => jstText(new Date(x));
 const RES: Record<Resource, string> = { cpu: 'CPU', memory: 'メモリ', disk: 'ディスク' };
 const ym = (m: string) => `${Number(m.slice(5))}月`;
 const textRows = (s: string) => (s.trim() ? s.split('\n').map((l) => [l] as Cell[]) : [['（記入なし）']]);

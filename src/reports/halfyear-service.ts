@@ -1,13 +1,13 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { BusinessCalendar, formatJst } from '../calendar/index.ts';
+import { BusinessCalendar } from '../calendar/index.ts';
 import { type Db, inTx } from '../db/index.ts';
 import type { Actor } from '../iam/actor.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { ConflictError, fieldError, ForbiddenError, NotFoundError } from '../kernel/errors.ts';
 import { allowedActions, fire, recordEvent } from '../process/index.ts';
 import { assembleHalfYear, halfPeriod } from './halfyear-data.ts';
-import { halfYearPdf, halfYearXlsx } from './halfyear-output.ts';
+import { halfYearPdf, halfYearXlsx, jstText } from './halfyear-output.ts';
 import { type HalfYearReport, halfYearReportProcess } from './halfyear-process.ts';
 import { EMPTY_HALFYEAR_TEXTS, halfYearReports, type HalfYearTexts } from './halfyear-schema.ts';
 
@@ -52,7 +52,7 @@ export function createHalfYearService(deps: HalfYearDeps) {
   /** A half not yet over → 400 naming the field. */
   function checkHalf(half: string) {
     const p = halfPeriod(half);
-    if (p.to > clock.now()) throw fieldError('half', 'report.half_future', { half, to: formatJst(p.to) });
+    if (p.to > clock.now()) throw fieldError('half', 'report.half_future', { half, to: jstText(p.to) });
     return p;
   }
   const textsOf = (r: HalfYearReport): HalfYearTexts => ({ ...EMPTY_HALFYEAR_TEXTS, ...r.texts });

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,19 +38,17 @@ beforeAll(async () => {
   for (const k of who) s[k] = await t.login(k);
   const db = t.database.db;
   const history = (ciType: string, row: { id: string }, at: Date, action: string, before: unknown, reason: string) =>
-    db
-      .insert(cmdbHistory)
-      .values({
-        ciType,
-        ciId: row.id,
-        at,
-        actor: '構成管理者',
-        action,
-        reason,
-        source: 'api',
-        before: before ? JSON.parse(JSON.stringify(before)) : null,
-        after: JSON.parse(JSON.stringify(row)),
-      });
+    db.insert(cmdbHistory).values({
+      ciType,
+      ciId: row.id,
+      at,
+      actor: '構成管理者',
+      action,
+      reason,
+      source: 'api',
+      before: before ? JSON.parse(JSON.stringify(before)) : null,
+      after: JSON.parse(JSON.stringify(row)),
+    });
   const at0 = jst('2025-12-01T09:00');
   const base = (at: Date) => ({ status: 'active' as const, statusChangedAt: at, createdAt: at, updatedAt: at });
   const [site] = await db
@@ -193,6 +192,8 @@ describe('半期報告書', () => {
     expect(pdf.rawPayload.subarray(0, 4).toString()).toBe('%PDF');
     const raw = pdf.rawPayload.toString('latin1');
     expect(raw).toMatch(/IPAex|NotoSans/);
+    // To look at it: HALFYEAR_PDF_OUT=/tmp/h.pdf, then pdftoppm -r 60 -png /tmp/h.pdf /tmp/h
+    if (process.env.HALFYEAR_PDF_OUT) writeFileSync(process.env.HALFYEAR_PDF_OUT, pdf.rawPayload);
     expect(raw.match(/\/Type \/Page\b/g)?.length).toBeGreaterThanOrEqual(2);
     const xlsx = await get(s.mgr, `${URL}/report.xlsx`);
     const wb = new ExcelJS.Workbook();
