@@ -113,24 +113,42 @@ export async function assembleHalfYear(db: Db, calendar: BusinessCalendar, half:
   const monthly = [];
   for (const [i, p] of periods.entries()) monthly.push(await computeKpis(db, p, now, null, series[i]!, opts));
   const whole = await computeAvailability(db, calendar, hp, now, null);
-  const overall = await computeKpis(db, hp, now, null, whole, opts);
   const lastMonth = hp.months[5]!;
   const kpis = [];
-  for (const k of overall) {
-    const months = monthly.map((rows) => rows.find((r) => r.key === k.key)?.value ?? null);
-    // 集約率 is a figure at a point in time (entered monthly): the half's is its last month's.
-    const value = k.key === 'consolidation' ? ([...months].reverse().find((v) => v !== null) ?? null) : k.value;
-    const target = (await targetFor(db, k.key, lastMonth))?.percent ?? null;
+  // The half's figure from the months' (no second read of the half's cases: they are the months' cases
+  // put together): counts summed; availability from the half's own computation (its minutes are the
+  // months' minutes summed); 集約率, a figure at a point in time entered monthly, the last month's.
+  for (const def of monthly[5]!) {
+    const rows = monthly.map((m) => m.find((r) => r.key === def.key)!);
+    const months = rows.map((r) => r.value);
+    let value: number | null;
+    let numerator: number | null = null;
+    let denominator: number | null = null;
+    if (def.key === 'availability_a' || def.key === 'availability_b') {
+      const l = whole.levels.find((x) => x.level === (def.key === 'availability_a' ? 'A' : 'B'))!;
+      value = l.vmCount ? l.availability : null;
+      numerator = l.periodMinutes - l.plannedMinutes - l.nonOperatingMinutes;
+      denominator = l.periodMinutes - l.plannedMinutes;
+    } else if (def.key === 'consolidation') {
+      value = [...months].reverse().find((v) => v !== null) ?? null;
+    } else if (def.status === 'no_source') {
+      value = null;
+    } else {
+      numerator = rows.reduce((n, r) => n + (r.numerator ?? 0), 0);
+      denominator = rows.reduce((n, r) => n + (r.denominator ?? 0), 0);
+      value = denominator > 0 ? Math.round((numerator / denominator) * 100_000) / 1000 : null;
+    }
+    const target = (await targetFor(db, def.key, lastMonth))?.percent ?? null;
     kpis.push({
-      key: k.key,
-      label: k.label.ja,
+      key: def.key,
+      label: def.label.ja,
       target,
       months,
       half: value,
       met: value !== null && target !== null ? value >= target : null,
-      status: k.status,
-      numerator: k.numerator,
-      denominator: k.denominator,
+      status: def.status,
+      numerator,
+      denominator,
     });
   }
 
