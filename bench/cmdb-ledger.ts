@@ -26,7 +26,7 @@ function pct(xs: number[], p: number): number {
 const f = (n: number) => `${n.toFixed(1)} ms`;
 
 async function main() {
-  const database = await openDatabase({ url: process.env.DATABASE_URL });
+  const database = await openDatabase({ url: process.env.DATABASE_URL, dataDir: process.env.PGLITE_DIR });
   await database.migrate();
   let t0 = performance.now();
   const { estate } = await loadDemo(database.db, systemClock, { password: PASSWORD, scale: SCALE });

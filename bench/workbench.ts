@@ -128,7 +128,7 @@ interface Captured {
 }
 
 async function main() {
-  const database = await openDatabase({ url: process.env.DATABASE_URL });
+  const database = await openDatabase({ url: process.env.DATABASE_URL, dataDir: process.env.PGLITE_DIR });
   await database.migrate();
   const db = database.db;
   const [held] = await db.select({ n: count() }).from(incidents);

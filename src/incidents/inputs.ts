@@ -99,6 +99,8 @@ export const incidentListQuery = listQuery(['receiptNo', 'registeredAt', 'detect
   departmentId: z.uuid().optional(),
   open: bool,
   overdue: bool,
+  /** Keyset paging: the `next` cursor of the page before (then `page` is not used). */
+  after: z.string().trim().min(1).max(2000).optional(),
 });
 export type IncidentListQuery = z.infer<typeof incidentListQuery>;
 
@@ -113,7 +115,5 @@ export const similarQuery = z
 export type SimilarQuery = z.input<typeof similarQuery>;
 
 /** 棚卸の記録 (INC-9): quality targets at risk → reported to the supervisor; corrective action kept. */
-export const stocktakeInput = z
-  .object({ atRisk: z.boolean(), note: text(4000).optional(), correctiveAction: text(4000).optional() })
-  .strict();
+export const stocktakeInput = z.object({ atRisk: z.boolean(), note: text(4000).optional(), correctiveAction: text(4000).optional() }).strict();
 export type StocktakeInput = z.input<typeof stocktakeInput>;

@@ -1,18 +1,18 @@
-import { and, asc, count, desc, eq, ilike, inArray, isNotNull, isNull, lt, ne, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { audit } from '../audit/index.ts';
 import { BusinessCalendar } from '../calendar/index.ts';
-import { cmdbHosts, cmdbSystems, cmdbVms } from '../cmdb/index.ts';
+import { cmdbHosts, cmdbVms } from '../cmdb/index.ts';
 import type { Db } from '../db/connection.ts';
 import { inTx } from '../db/tx.ts';
 import { type Actor, can, requirePermission, visibleDepartments } from '../iam/actor.ts';
 import { departments } from '../iam/schema.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { ConflictError, type FieldErrors, fieldError, ForbiddenError, InputError, NotFoundError } from '../kernel/errors.ts';
-import { likePattern, type Page, parseSort } from '../kernel/paging.ts';
+import { type Page } from '../kernel/paging.ts';
 import { incidentMailTemplates, listMailsFor, type MailView } from '../notify/index.ts';
 import { allowedActions, fire, isOverdue, processHistory, processView } from '../process/index.ts';
 import { jstCell, type LedgerColumn, type LedgerFile, ledgerFile } from './export.ts';
-import { bigrams, overlapCount, textArray } from '../kernel/grams.ts';
+import { bigrams } from '../kernel/grams.ts';
 import {
   type ActionInput,
   actionInput,
@@ -32,17 +32,10 @@ import { recordReport } from './mails.ts';
 import { createStocktakeJob, saveStocktake } from './stocktake.ts';
 import { incidentScope } from './scope.ts';
 import { guard, wrongClass, type Incident, type IncidentContext, incidentProcess } from './process.ts';
+import { incidentWhere, ledgerPage, overdueSql, similarIncidents } from './ledger.ts';
 import { nextReceiptNo } from './receipts.ts';
 import { affectedOf, recipientsOf } from './recipients.ts';
-import {
-  type ReportRule,
-  CADENCE_LABELS,
-  CHANNEL_LABELS,
-  includesMail,
-  nextContinuingDue,
-  planReports,
-  ruleByKey,
-} from './report-rules.ts';
+import { type ReportRule, CADENCE_LABELS, CHANNEL_LABELS, includesMail, nextContinuingDue, planReports, ruleByKey } from './report-rules.ts';
 import { incidentCis, incidentProblems, incidentReports, incidentRouting, incidents, incidentStocktakes, type UrgencyCriteria } from './schema.ts';
 
 export interface IncidentDeps {
@@ -79,30 +72,6 @@ export function overdueReasons(i: Incident, now: Date): string[] {
   if (isOverdue(i.dueAt, now)) out.push('due');
   return out;
 }
-
-/** The same test in SQL, for lists and the stocktake. */
-function overdueSql(now: Date): SQL {
-  return and(
-    sql`${incidents.state} NOT IN ('provisionally_closed', 'closed')`,
-    or(
-      and(isNull(incidents.firstReportedAt), lt(incidents.firstReportDueAt, now)),
-      and(isNotNull(incidents.firstReportedAt), isNull(incidents.finalReportedAt), lt(incidents.nextReportDueAt, now)),
-      and(isNull(incidents.recoveredAt), lt(incidents.recoveryDueAt, now)),
-      lt(incidents.dueAt, now),
-    ),
-  )!;
-}
-
-const SORTS: Record<string, SQL | typeof incidents.receiptNo> = {
-  receiptNo: sql`${incidents.receiptNo}`,
-  registeredAt: sql`${incidents.registeredAt}`,
-  detectedAt: sql`${incidents.detectedAt}`,
-  state: sql`${incidents.state}`,
-  priority: sql`${incidents.priority}`,
-  class: sql`${incidents.class}`,
-  nextReportDueAt: sql`${incidents.nextReportDueAt}`,
-  title: sql`${incidents.title}`,
-};
 
 const SOURCE_LABELS: Record<Incident['source'], string> = {
   monitoring: '監視システム',
@@ -152,7 +121,10 @@ export function createIncidentService(deps: IncidentDeps) {
 
   async function load(t: Db, actor: Actor, id: string): Promise<Incident> {
     requirePermission(actor, 'incident.read');
-    const [row] = await t.select().from(incidents).where(and(eq(incidents.id, id), visible(actor)));
+    const [row] = await t
+      .select()
+      .from(incidents)
+      .where(and(eq(incidents.id, id), visible(actor)));
     if (!row) throw new NotFoundError('error.not_found');
     return row;
   }
@@ -355,7 +327,14 @@ export function createIncidentService(deps: IncidentDeps) {
       if (input.kind === 'continuing') {
         need({ symptom, businessImpact, probableCause, progress: input.progress });
         const channel = input.channel ?? rule?.continuingChannel ?? 'mail';
-        const data = { occurredAt: i.detectedAt, symptom, businessImpact, expectedRecoveryAt: input.expectedRecovery ?? null, probableCause, progress: input.progress! };
+        const data = {
+          occurredAt: i.detectedAt,
+          symptom,
+          businessImpact,
+          expectedRecoveryAt: input.expectedRecovery ?? null,
+          probableCause,
+          progress: input.progress!,
+        };
         const mail = includesMail(channel) ? mails.continuingReport(data) : null;
         await recordReport(t, ctx, i, { kind: 'continuing', channel, mail, dueAt: i.firstReportedAt ? i.nextReportDueAt : null, data });
         const next = rule ? nextContinuingDue(calendar, rule, now) : null;
@@ -478,81 +457,29 @@ export function createIncidentService(deps: IncidentDeps) {
     };
   }
 
-  function where(actor: Actor, q: Partial<IncidentListQuery>, now: Date): SQL | undefined {
-    return and(
-      visible(actor),
-      q.state ? eq(incidents.state, q.state) : undefined,
-      q.class ? eq(incidents.class, q.class) : undefined,
-      q.source ? eq(incidents.source, q.source) : undefined,
-      q.priority ? eq(incidents.priority, q.priority) : undefined,
-      q.departmentId ? eq(incidents.departmentId, q.departmentId) : undefined,
-      q.open === 'true' ? ne(incidents.state, 'closed') : q.open === 'false' ? eq(incidents.state, 'closed') : undefined,
-      q.overdue === 'true' ? overdueSql(now) : q.overdue === 'false' ? sql`NOT (${overdueSql(now)})` : undefined,
-      q.q
-        ? or(ilike(incidents.receiptNo, likePattern(q.q)), ilike(incidents.title, likePattern(q.q)), ilike(incidents.description, likePattern(q.q)))
-        : undefined,
-    );
-  }
-
-  /** インシデント管理台帳 with server-side filter, sort and page (X-3). */
-  async function list(actor: Actor, q: IncidentListQuery): Promise<Page<IncidentView>> {
+  /** インシデント管理台帳 with server-side filter, sort and page (X-3); `next` is the keyset cursor of the page after. */
+  async function list(actor: Actor, q: IncidentListQuery): Promise<Page<IncidentView> & { totalExact: boolean; next: string | null }> {
     requirePermission(actor, 'incident.read');
     const now = clock.now();
-    const w = where(actor, q, now);
-    const { field, desc: d } = parseSort(q.sort, '-registeredAt');
-    const order = SORTS[field] ?? SORTS.registeredAt!;
-    const rows = await db
-      .select()
-      .from(incidents)
-      .where(w)
-      .orderBy(d ? sql`${order} DESC NULLS LAST` : sql`${order} ASC NULLS LAST`, desc(incidents.receiptNo))
-      .limit(q.pageSize)
-      .offset((q.page - 1) * q.pageSize);
-    const total = Number((await db.select({ n: count() }).from(incidents).where(w))[0]?.n ?? 0);
-    return { items: rows.map((r) => view(r, now)), total, page: q.page, pageSize: q.pageSize };
+    const { rows, total, totalExact, next } = await ledgerPage(db, actor, q, now);
+    return { items: rows.map((r) => view(r, now)), total, totalExact, page: q.page, pageSize: q.pageSize, next };
   }
 
   async function exportLedger(actor: Actor, format: 'xlsx' | 'csv', q: Partial<IncidentListQuery> = {}): Promise<LedgerFile> {
     requirePermission(actor, 'incident.read');
     const now = clock.now();
-    const rows = await db.select().from(incidents).where(where(actor, q, now)).orderBy(asc(incidents.receiptNo));
+    const rows = await db
+      .select()
+      .from(incidents)
+      .where(incidentWhere(actor, q, now))
+      .orderBy(asc(incidents.receiptNo));
     return ledgerFile({ en: 'incidents', ja: 'インシデント管理台帳' }, format, LEDGER, rows, now);
   }
 
-  /**
-   * INC-4: past inquiries sharing the most character bigrams with `q`, ranked in SQL (GIN-indexed
-   * `&&`, then the size of the intersection). Shown on a QA so an earlier answer can be reused.
-   */
+  /** INC-4: past inquiries sharing the most character bigrams with `q` (ledger.ts). Shown on a QA so an earlier answer can be reused. */
   async function similarTo(actor: Actor, raw: SimilarQuery) {
     requirePermission(actor, 'incident.read');
-    const q = similarQuery.parse(raw);
-    const grams = bigrams(q.q);
-    if (grams.length === 0) return [];
-    const overlap = overlapCount(incidents.grams, grams);
-    const rows = await db
-      .select({
-        id: incidents.id,
-        receiptNo: incidents.receiptNo,
-        title: incidents.title,
-        class: incidents.class,
-        state: incidents.state,
-        resolution: incidents.resolution,
-        registeredAt: incidents.registeredAt,
-        overlap,
-      })
-      .from(incidents)
-      .where(
-        and(
-          visible(actor),
-          sql`${incidents.grams} && ${textArray(grams)}`,
-          q.class ? eq(incidents.class, q.class) : undefined,
-          q.exclude ? ne(incidents.id, q.exclude) : undefined,
-          sql`${overlap} >= greatest(2, ceil(${grams.length}::numeric * 0.1))`,
-        ),
-      )
-      .orderBy(desc(overlap), desc(incidents.registeredAt))
-      .limit(q.limit);
-    return rows.map((r) => ({ ...r, overlap: Number(r.overlap), score: Math.round((Number(r.overlap) / grams.length) * 1000) / 1000 }));
+    return similarIncidents(db, actor, similarQuery.parse(raw));
   }
 
   /**
@@ -620,7 +547,14 @@ export function createIncidentService(deps: IncidentDeps) {
     const rows = await db
       .select()
       .from(incidents)
-      .where(and(visible(actor), sql`${incidents.state} NOT IN ('provisionally_closed', 'closed')`, isNull(incidents.finalReportedAt), lt(incidents.nextReportDueAt, until)))
+      .where(
+        and(
+          visible(actor),
+          sql`${incidents.state} NOT IN ('provisionally_closed', 'closed')`,
+          isNull(incidents.finalReportedAt),
+          lt(incidents.nextReportDueAt, until),
+        ),
+      )
       .orderBy(asc(incidents.nextReportDueAt));
     return rows.map((i) => ({ ...view(i, now), dueAt: i.nextReportDueAt, overdue: i.nextReportDueAt! < now }));
   }

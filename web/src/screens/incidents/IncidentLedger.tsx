@@ -8,6 +8,7 @@ import { FilterInput } from '../../components/FilterInput';
 import { ListFooter } from '../../components/ListFooter';
 import { type Column, LedgerTable } from '../../components/LedgerTable';
 import { ListPage } from '../../components/ListPage';
+import { useKeysetPages } from '../../components/useKeysetPages';
 import { PAGE_SIZE, type ListParamsState, useListParams } from '../../components/useListParams';
 import { useDateTime, useLang, useT } from '../../i18n';
 import { hasPermission, useUser } from '../../session';
@@ -25,7 +26,19 @@ import {
   reportsDue,
 } from './incidentsApi';
 
-export function ParamSelect({ params, name, label, data, w = 170 }: { params: ListParamsState; name: string; label: string; data: { value: string; label: string }[]; w?: number }) {
+export function ParamSelect({
+  params,
+  name,
+  label,
+  data,
+  w = 170,
+}: {
+  params: ListParamsState;
+  name: string;
+  label: string;
+  data: { value: string; label: string }[];
+  w?: number;
+}) {
   return (
     <Select
       aria-label={label}
@@ -175,7 +188,12 @@ function Dashboard() {
             {lists.map((l) => (
               <Group key={l.testId} gap={4} wrap="nowrap">
                 <Text size="sm">{l.title}</Text>
-                <Badge size="sm" variant={l.rows.length ? 'filled' : 'light'} color={l.rows.length ? (l.urgent ? 'red' : 'orange') : 'gray'} data-testid={`${l.testId}-count`}>
+                <Badge
+                  size="sm"
+                  variant={l.rows.length ? 'filled' : 'light'}
+                  color={l.rows.length ? (l.urgent ? 'red' : 'orange') : 'gray'}
+                  data-testid={`${l.testId}-count`}
+                >
                   {l.rows.length}
                 </Badge>
               </Group>
@@ -213,10 +231,25 @@ export function IncidentLedger() {
   const params = useListParams();
   const { q, page, extra } = params;
   const sort = params.sort || '-registeredAt';
-  const query: IncidentListQuery = { q, sort, class: extra('class') ?? undefined, state: extra('state') ?? undefined, priority: extra('priority') ?? undefined, overdue: extra('overdue') ?? undefined, open: extra('open') ?? undefined };
+  const query: IncidentListQuery = {
+    q,
+    sort,
+    class: extra('class') ?? undefined,
+    state: extra('state') ?? undefined,
+    priority: extra('priority') ?? undefined,
+    overdue: extra('overdue') ?? undefined,
+    open: extra('open') ?? undefined,
+  };
+  // Walking on page by page asks by cursor (keyset); a page number jumped to is asked by offset.
+  const keyset = useKeysetPages(JSON.stringify(query));
+  const after = keyset.after(page);
   const list = useQuery({
-    queryKey: ['incidents', 'list', { ...query, page }],
-    queryFn: ({ signal }) => listIncidents({ ...query, page, pageSize: PAGE_SIZE }, signal),
+    queryKey: ['incidents', 'list', { ...query, page, after }],
+    queryFn: async ({ signal }) => {
+      const r = await listIncidents({ ...query, page, pageSize: PAGE_SIZE, after }, signal);
+      keyset.learn(page, r.next);
+      return r;
+    },
     placeholderData: keepPreviousData,
   });
   const proc = useQuery(flowQuery('incident'));
@@ -231,7 +264,13 @@ export function IncidentLedger() {
         toolbar={
           <>
             <FilterInput value={q} onChange={params.setQ} />
-            <ParamSelect params={params} name="class" label={t('inc.class')} data={INCIDENT_CLASSES.map((c) => ({ value: c, label: classLabel(t, c) }))} w={140} />
+            <ParamSelect
+              params={params}
+              name="class"
+              label={t('inc.class')}
+              data={INCIDENT_CLASSES.map((c) => ({ value: c, label: classLabel(t, c) }))}
+              w={140}
+            />
             <ParamSelect
               params={params}
               name="state"
@@ -239,7 +278,13 @@ export function IncidentLedger() {
               data={(proc.data?.states ?? []).map((s) => ({ value: s.key, label: bi(lang, s.label) }))}
               w={220}
             />
-            <ParamSelect params={params} name="priority" label={t('inc.priority')} data={(['high', 'low'] as const).map((p) => ({ value: p, label: t(`inc.pri.${p}`) }))} w={120} />
+            <ParamSelect
+              params={params}
+              name="priority"
+              label={t('inc.priority')}
+              data={(['high', 'low'] as const).map((p) => ({ value: p, label: t(`inc.pri.${p}`) }))}
+              w={120}
+            />
             <ParamCheck params={params} name="overdue" label={t('inc.overdueOnly')} />
             <ParamCheck params={params} name="open" label={t('inc.openOnly')} />
             <ExportLinks href={(f) => incidentExportHref(f, query)} />
@@ -304,7 +349,19 @@ export function IncidentLedger() {
             ]}
           />
         }
-        footer={list.data && <ListFooter total={list.data.total} page={page} pageSize={list.data.pageSize || PAGE_SIZE} onPage={params.setPage} />}
+        footer={
+          list.data && (
+            <ListFooter
+              total={list.data.total}
+              exact={list.data.totalExact}
+              hasNext={Boolean(list.data.next)}
+              shown={list.data.items.length}
+              page={page}
+              pageSize={list.data.pageSize || PAGE_SIZE}
+              onPage={params.setPage}
+            />
+          )
+        }
       />
     </Stack>
   );

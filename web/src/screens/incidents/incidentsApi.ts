@@ -82,8 +82,10 @@ export interface IncidentListQuery extends Record<string, QueryValue> {
   open?: string;
 }
 
-export const listIncidents = (q: IncidentListQuery & { page: number; pageSize: number }, signal?: AbortSignal) =>
-  api.get<Page<IncidentRow>>('/api/incidents', q, signal);
+/** A ledger page: `total` stops counting at 1,000 (`totalExact` false), `next` is the cursor of the page after. */
+export type IncidentPage = Page<IncidentRow> & { totalExact: boolean; next: string | null };
+export const listIncidents = (q: IncidentListQuery & { page: number; pageSize: number; after?: string }, signal?: AbortSignal) =>
+  api.get<IncidentPage>('/api/incidents', q, signal);
 export const incidentExportHref = (format: 'xlsx' | 'csv', q: IncidentListQuery) => `/api/incidents.${format}${buildQuery(q)}`;
 export const getIncident = (id: string, signal?: AbortSignal) => api.get<IncidentDetail>(`/api/incidents/${id}`, undefined, signal);
 export const registerIncident = (body: unknown) => api.post<IncidentRow>('/api/incidents', body);
