@@ -59,10 +59,15 @@ export function buildProgram(): Command {
     .description('Start the web UI and API / サーバを起動（既定: http://localhost:8080）')
     .option('--demo', 'demo mode: load the demo organisation into a new database / デモモード')
     .option('-p, --port <port>', 'port (KIBAN_PORT)')
-    .action(async (opts: { demo?: boolean; port?: string }) => {
+    .option('--api-only', 'serve HTTP only, no background jobs (KIBAN_ROLE=api) / API のみ')
+    .option('--worker-only', 'background jobs only, no HTTP (KIBAN_ROLE=worker) / バックグラウンド処理のみ')
+    .action(async (opts: { demo?: boolean; port?: string; apiOnly?: boolean; workerOnly?: boolean }) => {
       const env = { ...process.env };
       if (opts.demo) env.KIBAN_MODE = 'demo';
       if (opts.port) env.KIBAN_PORT = opts.port;
+      if (opts.apiOnly && opts.workerOnly) throw new Error('--api-only and --worker-only exclude each other / 同時には指定できません');
+      if (opts.apiOnly) env.KIBAN_ROLE = 'api';
+      if (opts.workerOnly) env.KIBAN_ROLE = 'worker';
       // Loaded on demand: the other commands start faster without the whole web app.
       const { startServer } = await import('../http/server.ts');
       const server = await startServer(loadConfig(env), out);

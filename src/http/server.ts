@@ -41,16 +41,26 @@ export async function startServer(config: Config, out: (line: string) => void = 
     const directory = config.ldap ? createLdapAuthenticator(config.ldap) : undefined;
     if (config.ldap) out(`Directory login: ${config.ldap.url} (${config.ldap.baseDn})`);
     const app = await buildApp({ db: database.db, dbKind: database.kind, clock, config, directory });
-    await app.listen({ port: config.port, host: config.host });
-    const url = `http://localhost:${(app.server.address() as { port: number }).port}`;
-    out(`Kiban is running on ${url}  (mode: ${config.mode})`);
-    const workers = startWorkers({
-      db: database.db,
-      clock,
-      config,
-      vcenter: loadVcenterConfig(),
-      onError: (job, e) => app.log.warn({ job, err: e }, 'background job failed'),
-    });
+    // KIBAN_ROLE (several processes on one PostgreSQL, README): api = HTTP only, worker = jobs only.
+    const role = config.process?.role ?? 'all';
+    let url = '';
+    if (role !== 'worker') {
+      await app.listen({ port: config.port, host: config.host });
+      url = `http://localhost:${(app.server.address() as { port: number }).port}`;
+      out(`Kiban is running on ${url}  (mode: ${config.mode}${role === 'api' ? ', role: api — no background jobs' : ''})`);
+    }
+    const workers =
+      role === 'api'
+        ? { stop: async () => undefined, monitoring: undefined }
+        : startWorkers({
+            db: database.db,
+            clock,
+            config,
+            vcenter: loadVcenterConfig(),
+            jobLeaseMs: config.process?.jobLeaseMs,
+            onError: (job, e) => app.log.warn({ job, err: e }, 'background job failed'),
+          });
+    if (role === 'worker') out(`Kiban worker is running (mode: ${config.mode}, role: worker — background jobs only, no HTTP)`);
     if (workers.monitoring) {
       const port = await workers.monitoring.senderPort.catch(() => null);
       out(`Monitoring: on (sender protocol ${port === null ? 'not listening' : `on port ${port}`})`);

@@ -77,6 +77,10 @@ const schema = z.object({
   KIBAN_RELEASE_APPROVAL_LEAD_DAYS: z.coerce.number().int().min(0).max(30).default(3),
   /** A release past its planned end keeps its suppression until it ends, at most this many hours past the planned end. */
   KIBAN_RELEASE_OVERRUN_HOURS: z.coerce.number().min(0).max(72).default(6),
+  /** Several processes on one PostgreSQL: 'api' serves HTTP only, 'worker' runs the background jobs only, 'all' both. */
+  KIBAN_ROLE: z.enum(['all', 'api', 'worker']).default('all'),
+  /** A background job's run is held this long without renewal; a killed process's run is taken over after it. */
+  KIBAN_JOB_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
   /** SLM-5 / N §3.1.3.4: a KPI worsening this many months in a row opens an improvement problem. */
   KIBAN_SLM_WORSENING_MONTHS: z.coerce.number().int().min(2).max(12).default(3),
   /** SLM-4 監視運用: the first response (一次対応着手) is on time within this many minutes of detection. */
@@ -123,6 +127,8 @@ export type Config = {
   /** Releases (src/changes): the approval lead time in business days. */
   releases: { approvalLeadBusinessDays: number; overrunCeilingHours: number };
   serviceLevels: { worseningMonths: number; firstResponseMinutes: number };
+  /** What this process runs (KIBAN_ROLE) and the background jobs' lease (src/worker/runs.ts). */
+  process: { role: 'all' | 'api' | 'worker'; jobLeaseMs: number };
 };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -187,5 +193,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     files: { maxBytes: e.KIBAN_FILE_MAX_MIB * 1024 * 1024 },
     releases: { approvalLeadBusinessDays: e.KIBAN_RELEASE_APPROVAL_LEAD_DAYS, overrunCeilingHours: e.KIBAN_RELEASE_OVERRUN_HOURS },
     serviceLevels: { worseningMonths: e.KIBAN_SLM_WORSENING_MONTHS, firstResponseMinutes: e.KIBAN_SLM_FIRST_RESPONSE_MINUTES },
+    process: { role: e.KIBAN_ROLE, jobLeaseMs: e.KIBAN_JOB_LEASE_SECONDS * 1000 },
   };
 }

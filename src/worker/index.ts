@@ -20,6 +20,10 @@ import '../changes/index.ts'; // registers the release's hold on its suppression
 import { createServiceLevelJob } from '../changes/sl-apply.ts';
 import { createImprovementJob } from '../servicelevels/index.ts';
 import { createReportService } from '../reports/index.ts';
+import { DEFAULT_JOB_LEASE_MS, defaultWorkerId, runOncePerPeriod } from './runs.ts';
+
+export { claimRun, DEFAULT_JOB_LEASE_MS, defaultWorkerId, periodOf } from './runs.ts';
+export { workerJobRuns } from './schema.ts';
 
 /** Runs `fn` every `ms`; returns a stop function. Tests pass their own to fire jobs by hand (`name` says which). */
 export type Every = (fn: () => Promise<void>, ms: number, name: string) => () => void;
@@ -57,20 +61,30 @@ export function startWorkers(deps: {
   /** Replaces the client made from config.zabbix.api (tests). */
   zabbixClient?: ZabbixClient;
   onError?: (job: string, e: unknown) => void;
+  /** This process's name in worker_job_runs (default host:pid); tests name two "processes" in one. */
+  workerId?: string;
+  /** How long a claimed job run is held without renewal (KIBAN_JOB_LEASE_SECONDS); a killed process's run is taken over after it. */
+  jobLeaseMs?: number;
 }): Workers {
   const every = deps.every ?? realEvery;
   const running = new Set<Promise<void>>();
   const stops: Array<() => void> = [];
 
-  /** Runs `fn` every `ms`; at most `overlap` runs at once (1: a run waits for the previous one). */
-  function job(name: string, ms: number, fn: () => Promise<unknown>, overlap = 1) {
+  const runs = { db: deps.db, clock: deps.clock, owner: deps.workerId ?? defaultWorkerId(), leaseMs: deps.jobLeaseMs ?? DEFAULT_JOB_LEASE_MS };
+
+  /**
+   * Runs `fn` every `ms`; at most `overlap` runs at once (1: a run waits for the previous one). A shared
+   * job runs once per period of `ms` across every process on the database (runs.ts); the outbox and
+   * the monitoring checks are not shared — they claim their rows (mails, items) with leases themselves.
+   */
+  function job(name: string, ms: number, fn: () => Promise<unknown>, overlap = 1, shared = true) {
     let busy = 0;
     stops.push(
       every(
         async () => {
           if (busy >= overlap) return;
           busy++;
-          const p = fn()
+          const p = (shared ? runOncePerPeriod(runs, name, ms, fn) : fn())
             .then(() => undefined)
             .catch((e) => deps.onError?.(name, e))
             .finally(() => {
@@ -91,8 +105,10 @@ export function startWorkers(deps: {
     clock: deps.clock,
     transport: deps.transport ?? createSmtpTransport(deps.config.mail.smtp),
     from: deps.config.mail.from,
+    // A mail claimed by a process that died before sending is sent by another after this lease.
+    leaseMs: runs.leaseMs,
   });
-  job('outbox', 10_000, () => outbox.runOnce());
+  job('outbox', 10_000, () => outbox.runOnce(), 1, false);
 
   // INC-9: the daily stocktake at each business day's opening. Checked every minute; the first run
   // from the opening on records the day's stocktake (and mails the supervisors when the quality
@@ -157,7 +173,7 @@ export function startWorkers(deps: {
     // Every 500 ms, and a round may start while earlier ones still wait for slow checks (an HTTP
     // site that hangs takes 15 s × 3 tries): items are leased, so no item runs twice, and due items
     // start within a second of their slot (bench/RESULTS.md (b): p99 lag < 1 s at 100,000 items).
-    job('monitoring.checks', 500, runtime.jobs.checks, 8);
+    job('monitoring.checks', 500, runtime.jobs.checks, 8, false);
     job('monitoring.sweep', 60_000, runtime.jobs.sweep);
     job('monitoring.suppressions', 30_000, runtime.jobs.suppressions);
     job('monitoring.settings', 60_000, runtime.jobs.settings);

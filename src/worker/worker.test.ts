@@ -14,7 +14,9 @@ import { parseJstLocal } from '../calendar/index.ts';
 import { systemActor } from '../iam/actor.ts';
 import { createIamService } from '../iam/service.ts';
 import { createIncidentService, incidentStocktakes } from '../incidents/index.ts';
-import { startWorkers } from './index.ts';
+import { eq } from 'drizzle-orm';
+import { claimRun, startWorkers, workerJobRuns } from './index.ts';
+import { finishRun } from './runs.ts';
 
 let database: Database;
 let smtp: TestSmtpServer;
@@ -73,13 +75,28 @@ describe('the daily incident stocktake in the worker (INC-9)', () => {
         },
       });
     const iam = createIamService({ db: database.db, clock: new FakeClock('2026-12-03T00:00:00Z') });
-    await iam.createPerson(systemActor('test'), { login: 'w-sup', displayName: '統括 一郎', password: 'correct horse battery staple', roles: ['supervisor'], email: 'w-sup@pref.example.lg.jp' });
+    await iam.createPerson(systemActor('test'), {
+      login: 'w-sup',
+      displayName: '統括 一郎',
+      password: 'correct horse battery staple',
+      roles: ['supervisor'],
+      email: 'w-sup@pref.example.lg.jp',
+    });
     const clock = new FakeClock(parseJstLocal('2026-12-03T17:00')); // Thursday, an inquiry left undispatched
-    await createIncidentService({ db: database.db, clock }).register(systemActor('test'), { title: '未割当の問合せ', description: '質問', source: 'other', class: 'qa' });
+    await createIncidentService({ db: database.db, clock }).register(systemActor('test'), {
+      title: '未割当の問合せ',
+      description: '質問',
+      source: 'other',
+      class: 'qa',
+    });
     const jobs: Job[] = [];
     let workers = start(clock, jobs);
     const tick = async () => {
-      for (const name of ['incidents.stocktake', 'outbox']) await jobs.filter((j) => j.name === name).at(-1)!.fn();
+      for (const name of ['incidents.stocktake', 'outbox'])
+        await jobs
+          .filter((j) => j.name === name)
+          .at(-1)!
+          .fn();
     };
     expect(jobs.find((j) => j.name === 'incidents.stocktake')!.ms).toBe(60_000);
     clock.set(parseJstLocal('2026-12-04T08:59'));
@@ -112,8 +129,21 @@ describe('Zabbix server integration in the worker (KIBAN_ZABBIX_URL / _TOKEN)', 
 
   it('is off without configuration', async () => {
     const jobs: Job[] = [];
-    const workers = startWorkers({ db: database.db, clock: new FakeClock('2026-11-24T01:00:00Z'), config: loadConfig({}), transport: smtp.transport(), every: capture(jobs) });
-    expect(jobs.map((j) => j.name)).toEqual(['outbox', 'incidents.stocktake', 'workbench.digest', 'changes.service_level', 'servicelevels.improvements', 'reports.month_end']);
+    const workers = startWorkers({
+      db: database.db,
+      clock: new FakeClock('2026-11-24T01:00:00Z'),
+      config: loadConfig({}),
+      transport: smtp.transport(),
+      every: capture(jobs),
+    });
+    expect(jobs.map((j) => j.name)).toEqual([
+      'outbox',
+      'incidents.stocktake',
+      'workbench.digest',
+      'changes.service_level',
+      'servicelevels.improvements',
+      'reports.month_end',
+    ]);
     expect(workers.zabbix).toBeUndefined();
     await workers.stop();
   });
@@ -122,8 +152,14 @@ describe('Zabbix server integration in the worker (KIBAN_ZABBIX_URL / _TOKEN)', 
     const clock = new FakeClock('2026-11-24T01:00:00Z');
     const now = clock.now();
     const stamps = { statusChangedAt: now, createdAt: now, updatedAt: now };
-    const [site] = await database.db.insert(cmdbSites).values({ name: 'DC', code: 'DC', ...stamps }).returning();
-    const [host] = await database.db.insert(cmdbHosts).values({ name: 'w-esx01', siteId: site!.id, cpuCores: 8, cpuGhz: 2, memoryGib: 64, status: 'active', ...stamps }).returning();
+    const [site] = await database.db
+      .insert(cmdbSites)
+      .values({ name: 'DC', code: 'DC', ...stamps })
+      .returning();
+    const [host] = await database.db
+      .insert(cmdbHosts)
+      .values({ name: 'w-esx01', siteId: site!.id, cpuCores: 8, cpuGhz: 2, memoryGib: 64, status: 'active', ...stamps })
+      .returning();
     const zbx = new FakeZabbix();
     zbx.hosts = [{ hostid: '1', host: 'W-ESX01' }];
     zbx.problems = [{ eventid: '7', hostid: '1', triggerid: '70', name: 'ESX01 is unreachable', severity: 5, clock: Math.floor(now.getTime() / 1000) - 10 }];
@@ -186,7 +222,17 @@ describe('Zabbix server integration in the worker (KIBAN_ZABBIX_URL / _TOKEN)', 
       transport: smtp.transport(),
       every: capture(jobs),
     });
-    expect(jobs.map((j) => j.name)).toEqual(['outbox', 'incidents.stocktake', 'workbench.digest', 'changes.service_level', 'servicelevels.improvements', 'reports.month_end', 'zabbix.sweep', 'monitoring.suppressions', 'monitoring.settings']);
+    expect(jobs.map((j) => j.name)).toEqual([
+      'outbox',
+      'incidents.stocktake',
+      'workbench.digest',
+      'changes.service_level',
+      'servicelevels.improvements',
+      'reports.month_end',
+      'zabbix.sweep',
+      'monitoring.suppressions',
+      'monitoring.settings',
+    ]);
     expect(workers.zabbix).toBeUndefined();
     await workers.stop();
   });
@@ -208,5 +254,78 @@ describe('Zabbix server integration in the worker (KIBAN_ZABBIX_URL / _TOKEN)', 
     }
     expect(errors.find(([job]) => job === 'zabbix.pull')![1]).toBeInstanceOf(ZabbixTransportError);
     await workers.stop();
+  });
+});
+
+describe('several processes on one database: a shared job runs once per period (worker_job_runs)', () => {
+  const MIN = 60_000;
+  const LEASE = 2 * MIN;
+
+  it('the first process claims the period; another skips it while it runs and after it finished; the same process may run it again', async () => {
+    const clock = new FakeClock('2026-12-01T00:00:10Z');
+    const a = await claimRun(database.db, clock, 'test.one', MIN, 'host-a:1', LEASE);
+    expect(a).toEqual({ period: '2026-12-01T00:00:00.000Z', attempts: 1 });
+    expect(await claimRun(database.db, clock, 'test.one', MIN, 'host-b:2', LEASE)).toBeNull();
+    await finishRun(database.db, clock, 'test.one', a!.period, 'host-a:1', undefined);
+    clock.advance(20_000);
+    expect(await claimRun(database.db, clock, 'test.one', MIN, 'host-b:2', LEASE)).toBeNull();
+    expect(await claimRun(database.db, clock, 'test.one', MIN, 'host-a:1', LEASE)).toMatchObject({ attempts: 2 });
+    await finishRun(database.db, clock, 'test.one', a!.period, 'host-a:1', undefined);
+    clock.advance(40_000); // the next minute: whoever ticks first
+    expect(await claimRun(database.db, clock, 'test.one', MIN, 'host-b:2', LEASE)).toEqual({ period: '2026-12-01T00:01:00.000Z', attempts: 1 });
+  });
+
+  it('a run left by a killed process holds the job until its lease passes, then the next tick takes it over', async () => {
+    const clock = new FakeClock('2026-12-01T01:00:00Z');
+    const month = 15 * MIN;
+    expect(await claimRun(database.db, clock, 'test.killed', month, 'host-a:1', LEASE)).toMatchObject({ attempts: 1 }); // …and host-a dies
+    clock.advance(LEASE - 1000);
+    expect(await claimRun(database.db, clock, 'test.killed', month, 'host-b:2', LEASE)).toBeNull();
+    clock.advance(2000);
+    expect(await claimRun(database.db, clock, 'test.killed', month, 'host-b:2', LEASE)).toEqual({ period: '2026-12-01T01:00:00.000Z', attempts: 2 });
+    const [row] = await database.db.select().from(workerJobRuns).where(eq(workerJobRuns.job, 'test.killed'));
+    expect(row).toMatchObject({ leasedBy: 'host-b:2', finishedAt: null });
+  });
+
+  it('a long run of one period keeps the next period from starting beside it (lease renewed), not after its lease', async () => {
+    const clock = new FakeClock('2026-12-01T02:00:30Z');
+    const first = await claimRun(database.db, clock, 'test.long', MIN, 'host-a:1', LEASE);
+    expect(first).not.toBeNull();
+    clock.advance(MIN);
+    expect(await claimRun(database.db, clock, 'test.long', MIN, 'host-b:2', LEASE)).toBeNull();
+    clock.advance(LEASE);
+    expect(await claimRun(database.db, clock, 'test.long', MIN, 'host-b:2', LEASE)).not.toBeNull();
+  });
+
+  it('two workers on one database fire the same jobs by hand: each shared job runs in one of them; the outbox is not gated', async () => {
+    type Job = { fn: () => Promise<void>; ms: number; name: string };
+    const clock = new FakeClock('2026-12-02T03:00:05Z');
+    const start = (workerId: string, jobs: Job[]) =>
+      startWorkers({
+        db: database.db,
+        clock,
+        config: loadConfig({ KIBAN_SMTP_PORT: String(smtp.port) }),
+        transport: smtp.transport(),
+        workerId,
+        every: (fn, ms, name) => {
+          jobs.push({ fn, ms, name });
+          return () => {};
+        },
+      });
+    const ja: Job[] = [];
+    const jb: Job[] = [];
+    const [wa, wb] = [start('proc-a', ja), start('proc-b', jb)];
+    for (const name of ['incidents.stocktake', 'workbench.digest', 'changes.service_level', 'servicelevels.improvements', 'reports.month_end']) {
+      await Promise.all([ja.find((j) => j.name === name)!.fn(), jb.find((j) => j.name === name)!.fn()]);
+      const rows = await database.db.select().from(workerJobRuns).where(eq(workerJobRuns.job, name));
+      const period = rows.filter(
+        (r) =>
+          r.period === new Date(Math.floor(clock.now().getTime() / ja.find((j) => j.name === name)!.ms) * ja.find((j) => j.name === name)!.ms).toISOString(),
+      );
+      expect(period, name).toHaveLength(1);
+      expect(period[0]!.attempts, name).toBe(1);
+      expect(period[0]!.finishedAt, name).not.toBeNull();
+    }
+    await Promise.all([wa.stop(), wb.stop()]);
   });
 });
