@@ -5,8 +5,8 @@ import { sessionOf } from '../http/session.ts';
 import { sendLedger } from '../incidents/index.ts';
 import type { HalfYearService } from './halfyear-service.ts';
 
-const halfParam = z.object({ half: z.string().trim().max(7) }).strict();
-const actionParam = z.object({ half: z.string().trim().max(7), action: z.string().trim().min(1).max(40) }).strict();
+const halfParam = z.object({ half: z.string().trim().max(36) }).strict();
+const actionParam = z.object({ half: z.string().trim().max(36), action: z.string().trim().min(1).max(40) }).strict();
 
 /** 半期報告 (SLM-7) under /api/reports/halfyear/:half ('2026-H1' / '2026-H2'). The process: GET /api/processes/halfyear_report. */
 export function halfYearRoutes(app: FastifyInstance, deps: { halfYear: HalfYearService }): void {

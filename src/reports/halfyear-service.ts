@@ -22,6 +22,7 @@ function requireTeam(actor: Actor) {
   if (!has(actor, TEAM_ROLES)) throw new ForbiddenError('error.forbidden', { permission: 'report.write' });
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const text = (max: number) => z.string().max(max);
 export const halfYearTextsInput = z
   .object({
@@ -63,9 +64,14 @@ export function createHalfYearService(deps: HalfYearDeps) {
     actions: allowedActions(halfYearReportProcess, r, actor),
   });
 
+  /** By half ('2026-H1') or by id (the inbox links the id). */
   async function load(t: Db, half: string): Promise<HalfYearReport> {
-    halfPeriod(half);
-    const [r] = await t.select().from(halfYearReports).where(eq(halfYearReports.half, half));
+    const byId = UUID.test(half);
+    if (!byId) halfPeriod(half);
+    const [r] = await t
+      .select()
+      .from(halfYearReports)
+      .where(byId ? eq(halfYearReports.id, half) : eq(halfYearReports.half, half));
     if (!r) throw new NotFoundError('error.not_found');
     return r;
   }

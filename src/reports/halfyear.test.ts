@@ -128,6 +128,7 @@ describe('半期報告書', () => {
     const r = ok(await send(s.op, 'POST', URL), 201);
     const again = ok(await send(s.op, 'POST', URL), 200);
     expect(again.id).toBe(r.id);
+    expect(ok(await get(s.sup, `/api/reports/halfyear/${r.id}`)).half).toBe('2026-H1'); // the inbox links the id
     expect(ok(await get(s.sup, '/api/reports/halfyear')).items).toHaveLength(1);
     const d = r.snapshot;
     expect(d.label).toBe('2026年度 上期（4月〜9月）');
