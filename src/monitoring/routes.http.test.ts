@@ -239,7 +239,7 @@ describe('/api/monitoring/suppressions (監視の一時抑止)', () => {
   it('gives the request rules (lead time, longest window) on their own; the process is /api/processes/monitoring_suppression', async () => {
     const rules = await get(s.ownerA, '/api/monitoring/suppressions/rules');
     expect(rules.statusCode).toBe(200);
-    expect(rules.json()).toEqual({ leadBusinessDays: expect.any(Number), maxWindowDays: expect.any(Number), plannedStopKeepsMonitoring: expect.any(Boolean) });
+    expect(rules.json()).toEqual({ leadBusinessDays: expect.any(Number), maxWindowDays: expect.any(Number), plannedStopKeepsMonitoring: expect.any(Boolean), overrunCeilingHours: expect.any(Number) });
     const flow = (await get(s.ownerA, '/api/processes/monitoring_suppression')).json();
     expect(flow.states.map((x: { key: string }) => x.key)).toEqual(expect.arrayContaining(['submitted', 'approved', 'active', 'completed']));
     expect((await get(null, '/api/monitoring/suppressions/rules')).statusCode).toBe(401);
