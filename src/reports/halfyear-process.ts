@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { visibleDepartments } from '../iam/actor.ts';
 import { ConflictError } from '../kernel/errors.ts';
 import { defineProcess, type FireContext, type SideEffect } from '../process/index.ts';
 import { halfYearReports } from './halfyear-schema.ts';
+import { readsReports } from './process.ts';
 
 export type HalfYearReport = typeof halfYearReports.$inferSelect;
 
@@ -37,11 +37,12 @@ export const halfYearReportProcess = defineProcess<string, string, HalfYearRepor
   },
   work: {
     module: { ja: '半期報告', en: 'Half-year report' },
-    permission: 'servicelevel.manage',
+    // As the monthly report: servicelevel.read, so the supervisor (who approves) sees it waiting.
+    permission: 'servicelevel.read',
     ref: halfYearReports.half,
     title: sql`${halfYearReports.half} || ' 半期報告書'`,
     path: (id) => `/reports/halfyear/${id}`,
-    scope: (actor) => (visibleDepartments(actor) === null ? undefined : sql`false`),
+    scope: (actor) => (readsReports(actor) ? undefined : sql`false`),
   },
   requesterOf: (r) => r.submittedBy,
   transitions: [
