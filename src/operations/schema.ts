@@ -155,6 +155,8 @@ export const restoreRequests = pgTable(
     requestedBy: uuid('requested_by'),
     requestedByLabel: text('requested_by_label').notNull(),
     requesterKind: text('requester_kind', { enum: ['owner', 'vendor'] }).notNull(),
+    /** The day the work is due (business calendar; see restores.ts restoreDueAt); null on rows written before it existed. */
+    dueAt: ts('due_at'),
     completedAt: ts('completed_at'),
     confirmedAt: ts('confirmed_at'),
     confirmedByLabel: text('confirmed_by_label'),
