@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { sessionOf } from '../http/session.ts';
 import { InputError } from '../kernel/errors.ts';
 import { osCreate, osUpdate, planAction, planCreate, planSave, templateUpdate } from './inputs.ts';
+import { ownerHomeRoutes } from './home.ts';
 import { requestRoutes } from './requests.routes.ts';
 import type { PortalService } from './service.ts';
 
@@ -73,5 +74,6 @@ export async function portalRoutes(app: FastifyInstance, deps: { portal: PortalS
       },
     );
     requestRoutes(scope, svc.requests);
+    ownerHomeRoutes(scope, svc.home);
   });
 }

@@ -11,6 +11,7 @@ import { fire, processView, recordEvent } from '../process/index.ts';
 import { ensurePortalCatalog, listOs, listTemplates } from './catalog.ts';
 import type { OsUpdate, PlanCreate, PlanSave, TemplateUpdate } from './inputs.ts';
 import { type IntegrationPlan, planProcess } from './process.ts';
+import { createOwnerHome } from './home.ts';
 import { createRequestService } from './requests.service.ts';
 import { type PlanRow, validatePlanRows } from './rows.ts';
 import { integrationPlanRows, integrationPlans, portalOs, portalTemplates } from './schema.ts';
@@ -267,6 +268,9 @@ export function createPortalService(deps: PortalDeps) {
   /** 払い出し・リソース変更申請 (OPS-2/OPS-6): requests.service.ts. */
   const requests = createRequestService(deps);
 
-  return { catalog, updateOs, createOs, updateTemplate, list, systems, create, get, save, act, exportXlsx, importXlsx, requests };
+  /** The system owner's home (home.ts). */
+  const home = createOwnerHome(deps);
+
+  return { catalog, updateOs, createOs, updateTemplate, list, systems, create, get, save, act, exportXlsx, importXlsx, requests, home };
 }
 export type PortalService = ReturnType<typeof createPortalService>;
