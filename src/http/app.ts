@@ -45,7 +45,7 @@ export interface AppDeps {
   dbKind: 'pglite' | 'postgres';
   clock: Clock;
   config: Pick<Config, 'session' | 'secureCookies' | 'trustProxy' | 'logLevel'> &
-    Partial<Pick<Config, 'zabbix' | 'platformName' | 'businessHours' | 'mail' | 'files' | 'releases' | 'serviceLevels'>>;
+    Partial<Pick<Config, 'zabbix' | 'platformName' | 'businessHours' | 'mail' | 'files' | 'releases' | 'serviceLevels' | 'operations'>>;
   directory?: DirectoryAuthenticator;
   /** Serve the built web UI (off in API tests). */
   serveWeb?: boolean;
@@ -148,7 +148,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   reportRoutes(app, { reports: createReportService({ db: deps.db, clock: deps.clock }) }); // 月次報告 (SLM-6)
   halfYearRoutes(app, { halfYear: createHalfYearService({ db: deps.db, clock: deps.clock }) }); // 半期報告 (SLM-7)
   await portalRoutes(app, { portal: createPortalService({ db: deps.db, clock: deps.clock }) }); // owners' portal: templates, OS allow-list, 統合計画書 (OPS-3/4/7)
-  operationRoutes(app, { db: deps.db, clock: deps.clock }); // オペレーション一覧 and its changes (OPS-1), restore requests (BAK-5), licences (OPS-8)
+  operationRoutes(app, { db: deps.db, clock: deps.clock, businessHours: deps.config.businessHours, restoreDueBusinessDays: deps.config.operations?.restoreDueBusinessDays }); // オペレーション一覧 and its changes (OPS-1), restore requests (BAK-5), licences (OPS-8)
   // The workbench reads every process defined on the kernel (their modules are imported above) and
   // searches the CMDB's CIs through the one searcher it is handed here.
   workbenchRoutes(app, { workbench: createWorkbench({ db: deps.db, clock: deps.clock, searchers: [cmdbSearcher] }) });

@@ -77,6 +77,8 @@ const schema = z.object({
   KIBAN_RELEASE_APPROVAL_LEAD_DAYS: z.coerce.number().int().min(0).max(30).default(3),
   /** A release past its planned end keeps its suppression until it ends, at most this many hours past the planned end. */
   KIBAN_RELEASE_OVERRUN_HOURS: z.coerce.number().min(0).max(72).default(6),
+  /** BAK-5: a restore request is due this many business days after it is received (N sets no deadline; src/operations/restores.ts). */
+  KIBAN_RESTORE_DUE_BUSINESS_DAYS: z.coerce.number().int().min(1).max(30).default(2),
   /** Several processes on one PostgreSQL: 'api' serves HTTP only, 'worker' runs the background jobs only, 'all' both. */
   KIBAN_ROLE: z.enum(['all', 'api', 'worker']).default('all'),
   /** A background job's run is held this long without renewal; a killed process's run is taken over after it. */
@@ -127,6 +129,8 @@ export type Config = {
   /** Releases (src/changes): the approval lead time in business days. */
   releases: { approvalLeadBusinessDays: number; overrunCeilingHours: number };
   serviceLevels: { worseningMonths: number; firstResponseMinutes: number };
+  /** Operations (src/operations): a restore request's deadline in business days after receipt. */
+  operations: { restoreDueBusinessDays: number };
   /** What this process runs (KIBAN_ROLE) and the background jobs' lease (src/worker/runs.ts). */
   process: { role: 'all' | 'api' | 'worker'; jobLeaseMs: number };
 };
@@ -193,6 +197,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     files: { maxBytes: e.KIBAN_FILE_MAX_MIB * 1024 * 1024 },
     releases: { approvalLeadBusinessDays: e.KIBAN_RELEASE_APPROVAL_LEAD_DAYS, overrunCeilingHours: e.KIBAN_RELEASE_OVERRUN_HOURS },
     serviceLevels: { worseningMonths: e.KIBAN_SLM_WORSENING_MONTHS, firstResponseMinutes: e.KIBAN_SLM_FIRST_RESPONSE_MINUTES },
+    operations: { restoreDueBusinessDays: e.KIBAN_RESTORE_DUE_BUSINESS_DAYS },
     process: { role: e.KIBAN_ROLE, jobLeaseMs: e.KIBAN_JOB_LEASE_SECONDS * 1000 },
   };
 }

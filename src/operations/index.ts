@@ -8,7 +8,7 @@ export { estimateLicences, hostsItMayRunOn, LICENCE_UNIT_LABELS, LICENCE_UNITS, 
 export { operationMessages } from './messages.ts';
 export { type EntryChange, entryChangeProcess, type RestoreRequest, restoreProcess } from './process.ts';
 export { matchOperationEntries, N_OPERATIONS, type OperationEntry, routeWorkRequest, seedOperations } from './register.ts';
-export { createRestoreService, type RestoreService, restoreChecklist } from './restores.ts';
+export { createRestoreService, type RestoreService, restoreChecklist, restoreDueAt } from './restores.ts';
 export { operationRoutes } from './routes.ts';
 export * from './schema.ts';
 export { changeScope, entryScope, restoreScope } from './scope.ts';

@@ -289,6 +289,43 @@ describe('リストア依頼 (BAK-5)', () => {
   });
 });
 
+describe('リストア依頼の期限', () => {
+  it('due 2 business days after receipt (Friday → Tuesday, the weekend skipped); shown on the record and in the inbox, overdue once passed', async () => {
+    // Moving the clock ends idle sessions: sign in again at each time.
+    const at = async (local: string) => {
+      t.clock.set(parseJstLocal(local));
+      for (const k of who) s[k] = await t.login(k);
+    };
+    await at('2026-12-04T10:00');
+    try {
+      const r = (
+        await send(s.owner, 'POST', '/api/operations/restores', { vmId: vmA, kind: 'vm', restorePoint: '2026-12-03 夜間', reason: 'OS が起動しない' })
+      ).json();
+      expect(new Date(r.dueAt).toISOString()).toBe(parseJstLocal('2026-12-08T10:00').toISOString());
+      const due = (await get(s.op, `/api/operations/restores/${r.id}`)).json().process.deadlines;
+      expect(due).toMatchObject([{ key: 'restore', overdue: false }]);
+      const inInbox = async () => (await get(s.op, '/api/inbox')).json().items.find((i: { recordId: string }) => i.recordId === r.id);
+      expect(await inInbox()).toMatchObject({ overdue: false });
+      await at('2026-12-08T10:01');
+      expect((await get(s.op, `/api/operations/restores/${r.id}`)).json().process.deadlines[0].overdue).toBe(true);
+      expect(await inInbox()).toMatchObject({ overdue: true });
+      expect((await get(s.owner, '/api/operations/restores?open=true')).json().items.find((x: { id: string }) => x.id === r.id).overdue).toBe(true);
+      // Reported to the owner: no longer overdue work.
+      await restoreAct(s.op, r.id, 'accept');
+      for (const c of (await get(s.op, `/api/operations/restores/${r.id}`)).json().checklist) {
+        const v = (await get(s.op, `/api/operations/restores/${r.id}`)).json().version;
+        await send(s.op, 'POST', `/api/operations/restores/${r.id}/checklist`, { version: v, key: c.key, done: true });
+      }
+      expect((await restoreAct(s.op, r.id, 'complete', { evidence: '作業記録' })).statusCode).toBe(200);
+      const after = (await get(s.owner, `/api/operations/restores/${r.id}`)).json().process.deadlines[0];
+      expect(after).toMatchObject({ overdue: false });
+      expect(after.doneAt).not.toBeNull();
+    } finally {
+      await at('2026-12-01T10:00');
+    }
+  });
+});
+
 describe('ライセンス (OPS-8)', () => {
   it('counts every host of the cluster unless pinned; an owner sees only their own VMs', async () => {
     const a = (await get(s.owner, `/api/operations/licences?vmId=${vmA}&users=20`)).json();

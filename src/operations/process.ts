@@ -205,6 +205,8 @@ export const restoreProcess = defineProcess<string, string, RestoreRequest>({
     permission: 'operations.read',
     ref: restoreRequests.requestNo,
     title: sql`${restoreRequests.vmName} || ' ' || ${restoreRequests.target}`,
+    // Due until the work is reported (the owner's confirmation after that has no deadline).
+    due: sql`CASE WHEN ${restoreRequests.state} IN ('requested', 'in_progress') THEN ${restoreRequests.dueAt} ELSE NULL END`,
     path: (id) => `/operations/restores/${id}`,
     scope: restoreScope,
   },

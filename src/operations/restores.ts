@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, ilike, inArray, ne, notInArray, or, type SQL, sql } from 'drizzle-orm';
 import { audit } from '../audit/index.ts';
+import { BusinessCalendar, type BusinessHours } from '../calendar/index.ts';
 import { toJstYmd } from '../calendar/jst.ts';
 import { cmdbClusters, cmdbHosts, cmdbSystems, cmdbVms } from '../cmdb/schema.ts';
 import type { Db } from '../db/connection.ts';
@@ -9,7 +10,7 @@ import { departments } from '../iam/schema.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { ConflictError, fieldError, NotFoundError } from '../kernel/errors.ts';
 import { likePattern, type Page, parseSort } from '../kernel/paging.ts';
-import { fire, processView, recordEvent } from '../process/index.ts';
+import { fire, isOverdue, processView, type RecordDeadline, recordEvent } from '../process/index.ts';
 import { checkInput, type RestoreActionInput, type RestoreInput, type RestoreListQuery, restoreActionInput, restoreInput } from './inputs.ts';
 import { estimateLicences, type LicenceCounts } from './licences.ts';
 import { type RestoreRequest, restoreProcess } from './process.ts';
@@ -41,8 +42,36 @@ export function restoreChecklist(kind: RestoreKind): ChecklistItem[] {
   return [...first, ...body[kind], ...last];
 }
 
-export function createRestoreService(deps: { db: Db; clock: Clock }) {
+/**
+ * When a restore request is due. N's backup and operations sections (§3.8 バックアップ管理, §3.10 オペレーション
+ * 管理) and M §3.1 set no deadline for a requested restore, and §2.6's recovery targets (A 10分 / B 4時間 /
+ * C 翌開庁日) are for failures, handled as incidents. So Kiban counts a configurable number of business days
+ * (KIBAN_RESTORE_DUE_BUSINESS_DAYS, default 2) of the business calendar from receipt: received Friday 10:00 with
+ * 2 days → due Tuesday 10:00 (the same time of day, holidays and 12/29–1/3 skipped; received after hours, counted
+ * from the next opening).
+ */
+export function restoreDueAt(calendar: BusinessCalendar, receivedAt: Date, businessDays: number): Date {
+  return calendar.addBusinessHours(receivedAt, businessDays * calendar.hoursPerDay);
+}
+
+const DUE_LABEL = { ja: 'リストア作業の期限（依頼元の確認依頼まで）', en: 'Restore due (reported to the owner)' };
+
+export function createRestoreService(deps: { db: Db; clock: Clock; businessHours?: BusinessHours; restoreDueBusinessDays?: number }) {
   const { db, clock } = deps;
+  const calendar = new BusinessCalendar(deps.businessHours ?? {});
+  const dueDays = deps.restoreDueBusinessDays ?? 2;
+  const deadlines = (r: RestoreRequest, now: Date): RecordDeadline[] =>
+    r.dueAt
+      ? [
+          {
+            key: 'restore',
+            label: DUE_LABEL,
+            dueAt: r.dueAt,
+            doneAt: r.completedAt,
+            overdue: !FINAL.includes(r.state) && isOverdue(r.dueAt, now, r.completedAt),
+          },
+        ]
+      : [];
   const ctxOf = (actor: Actor) => ({ clock, actor });
   const requireRead = (actor: Actor) => requirePermission(actor, 'operations.read');
 
@@ -91,6 +120,7 @@ export function createRestoreService(deps: { db: Db; clock: Clock }) {
           entryId: entry?.id ?? null,
           entryRevisionNo: entry?.revisionNo ?? null,
           checklist: restoreChecklist(input.kind),
+          dueAt: restoreDueAt(calendar, now, dueDays),
           requestedBy: actor.personId,
           requestedByLabel: actor.label,
           requesterKind: owner ? 'owner' : 'vendor',
@@ -132,7 +162,11 @@ export function createRestoreService(deps: { db: Db; clock: Clock }) {
   async function list(
     actor: Actor,
     q: RestoreListQuery,
-  ): Promise<Page<RestoreRequest & { kindLabel: string; stateLabel: { ja: string; en: string }; entryNo: string | null; departmentName: string | null }>> {
+  ): Promise<
+    Page<
+      RestoreRequest & { kindLabel: string; stateLabel: { ja: string; en: string }; entryNo: string | null; departmentName: string | null; overdue: boolean }
+    >
+  > {
     requireRead(actor);
     const w = and(
       restoreScope(actor),
@@ -159,8 +193,10 @@ export function createRestoreService(deps: { db: Db; clock: Clock }) {
       .limit(q.pageSize)
       .offset((q.page - 1) * q.pageSize);
     const total = Number((await db.select({ n: count() }).from(restoreRequests).where(w))[0]?.n ?? 0);
+    const now = clock.now();
     return {
       items: rows.map(({ r, entryNo, dept }) => ({
+        overdue: deadlines(r, now).some((d) => d.overdue),
         ...r,
         kindLabel: RESTORE_KIND_LABELS[r.kind],
         stateLabel: stateLabel(r.state),
@@ -198,7 +234,7 @@ export function createRestoreService(deps: { db: Db; clock: Clock }) {
       departmentName: dept?.name ?? null,
       entry: entry ?? null,
       canCheck: r.state === 'in_progress' && vendor,
-      process: await processView(db, restoreProcess, r, actor),
+      process: await processView(db, restoreProcess, r, actor, { deadlines: deadlines(r, clock.now()) }),
     };
   }
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { BusinessHours } from '../calendar/index.ts';
 import type { Db } from '../db/connection.ts';
 import { sessionOf } from '../http/session.ts';
 import { sendLedger } from '../incidents/index.ts';
@@ -28,7 +29,7 @@ const actionParam = z.object({ id: z.uuid(), action: z.string().trim().min(1).ma
  * restore requests (BAK-5), the licence helper (OPS-8). The process definitions are the workbench's:
  * GET /api/processes/operation_entry_change and /api/processes/restore_request.
  */
-export function operationRoutes(app: FastifyInstance, deps: { db: Db; clock: Clock }): void {
+export function operationRoutes(app: FastifyInstance, deps: { db: Db; clock: Clock; businessHours?: BusinessHours; restoreDueBusinessDays?: number }): void {
   const ops = createOperationService(deps);
   const restores = createRestoreService(deps);
   const r = app.withTypeProvider<ZodTypeProvider>();
