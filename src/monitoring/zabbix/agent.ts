@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { DEFAULT_MAX_FRAME_BYTES, decodeFrame, encodeFrame, FrameError } from './protocol.ts';
 
 /**
@@ -34,6 +34,8 @@ export interface AgentClientOptions {
   timeoutMs?: number;
   dialect?: AgentDialect | 'auto';
   maxFrameBytes?: number;
+  /** Opens the TCP connection (default node:net): the monitoring egress (egress.ts) in demo mode. */
+  connect?: (o: { host: string; port: number }) => Socket;
 }
 
 const NOT_SUPPORTED = 'ZBX_NOTSUPPORTED';
@@ -43,11 +45,13 @@ export class ZabbixAgentClient {
   readonly #timeoutMs: number;
   readonly #dialect: AgentDialect | 'auto';
   readonly #maxBytes: number;
+  readonly #connect: (o: { host: string; port: number }) => Socket;
 
   constructor(opts: AgentClientOptions = {}) {
     this.#timeoutMs = opts.timeoutMs ?? 3000;
     this.#dialect = opts.dialect ?? 'auto';
     this.#maxBytes = opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    this.#connect = opts.connect ?? ((o) => connect(o));
   }
 
   /** The dialect learned for an endpoint ('auto' mode), if any. */
@@ -73,7 +77,7 @@ export class ZabbixAgentClient {
     const timeoutSec = Math.max(1, Math.min(30, Math.ceil(this.#timeoutMs / 1000)));
     const request =
       dialect === 'json' ? JSON.stringify({ request: 'passive checks', data: [{ key, timeout: `${timeoutSec}s` }] }) : key;
-    const payload = (await exchange(host, port, encodeFrame(request), this.#timeoutMs, this.#maxBytes)).toString('utf8');
+    const payload = (await exchange(this.#connect, host, port, encodeFrame(request), this.#timeoutMs, this.#maxBytes)).toString('utf8');
     return dialect === 'json' ? parseJsonReply(payload) : parseLegacyReply(payload);
   }
 }
@@ -108,11 +112,11 @@ export function parseJsonReply(payload: string): AgentReply {
 }
 
 /** One request/response on a fresh connection: the agent answers once and closes. */
-function exchange(host: string, port: number, request: Buffer, timeoutMs: number, maxBytes: number): Promise<Buffer> {
+function exchange(open: (o: { host: string; port: number }) => Socket, host: string, port: number, request: Buffer, timeoutMs: number, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     let buf = Buffer.alloc(0);
     let settled = false;
-    const socket = connect({ host, port });
+    const socket = open({ host, port });
     const done = (err: AgentError | null, value?: Buffer) => {
       if (settled) return;
       settled = true;
