@@ -10,6 +10,8 @@ import type { Config } from '../kernel/config.ts';
 import { loadVcenterConfig } from '../cmdb/sync/index.ts';
 import { startWorkers } from '../worker/index.ts';
 import { buildApp } from './app.ts';
+import type { Db } from '../db/connection.ts';
+import { type DemoLive, demoRoutes, demoWorkerOptions, startDemoLive } from '../monitoring/simulator/index.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -43,6 +45,7 @@ export async function startServer(config: Config, out: (line: string) => void = 
     const app = await buildApp({ db: database.db, dbKind: database.kind, clock, config, directory });
     // KIBAN_ROLE (several processes on one PostgreSQL, README): api = HTTP only, worker = jobs only.
     const role = config.process?.role ?? 'all';
+    const live = await startDemoSimulator(config, role, database.db, clock, app, out);
     let url = '';
     if (role !== 'worker') {
       await app.listen({ port: config.port, host: config.host });
@@ -56,7 +59,8 @@ export async function startServer(config: Config, out: (line: string) => void = 
             db: database.db,
             clock,
             config,
-            vcenter: loadVcenterConfig(),
+            ...(live ? demoWorkerOptions(live, config) : {}),
+            vcenter: live ? null : loadVcenterConfig(),
             jobLeaseMs: config.process?.jobLeaseMs,
             onError: (job, e) => app.log.warn({ job, err: e }, 'background job failed'),
           });
@@ -69,6 +73,7 @@ export async function startServer(config: Config, out: (line: string) => void = 
     const close = () =>
       (closing ??= (async () => {
         await workers.stop();
+        await live?.stop();
         await app.close();
         await database.close();
       })());
@@ -77,4 +82,18 @@ export async function startServer(config: Config, out: (line: string) => void = 
     await database.close();
     throw e;
   }
+}
+
+/**
+ * Demo mode (issue 13 item 4): the built-in simulator of the demo estate on 127.0.0.0/8, monitoring
+ * against it through the loopback-only egress, mail to the catcher (/demo/mail). Nothing in
+ * production mode, and nothing for an API-only process (it runs no monitoring).
+ */
+async function startDemoSimulator(config: Config, role: string, db: Db, clock: Clock, app: FastifyInstance, out: (line: string) => void): Promise<DemoLive | undefined> {
+  if (config.mode !== 'demo' || role === 'api') return undefined;
+  const live = await startDemoLive({ db, clock, log: (line) => app.log.warn(line) });
+  demoRoutes(app, live);
+  const hosts = live.simulator.hosts();
+  out(`Demo simulator: ${hosts.length} hosts on ${hosts[0]?.loopback ?? '-'} … ${hosts.at(-1)?.loopback ?? '-'}, mail catcher on ${live.catcher.host}:${live.catcher.port} (/demo/mail); monitoring sends nothing outside 127.0.0.0/8`);
+  return live;
 }

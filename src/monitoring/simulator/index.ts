@@ -2,6 +2,6 @@
 export { type CaughtMail, type MailCatcher, startMailCatcher } from './catcher.ts';
 export { SimulatedAliveCheck, simulatedChecks } from './checks.ts';
 export { cpuPercent, diskPercent, type Fault, type FaultKind, memoryAvailablePercent, scheduledFault, seededRandom } from './curves.ts';
-export { type DemoLive, simulatedEstate, startDemoLive } from './live.ts';
+export { type DemoLive, demoWorkerOptions, simulatedEstate, startDemoLive } from './live.ts';
 export { demoRoutes } from './routes.ts';
 export { type SimTarget, type SimulatedHost, type Simulator, startSimulator } from './simulator.ts';

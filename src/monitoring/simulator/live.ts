@@ -4,6 +4,7 @@ import type { Clock } from '../../kernel/clock.ts';
 import { createEgress, type Egress } from '../egress.ts';
 import type { Checks } from '../model.ts';
 import { monitoringItems, monitoringTargets } from '../schema.ts';
+import { createSmtpTransport } from '../../notify/transport.ts';
 import { type MailCatcher, startMailCatcher } from './catcher.ts';
 import { simulatedChecks } from './checks.ts';
 import { type SimTarget, type Simulator, type SimulatorOptions, startSimulator } from './simulator.ts';
@@ -71,4 +72,16 @@ export async function startDemoLive(deps: {
       await catcher.close();
     },
   };
+}
+
+/**
+ * What a demo start changes in the background jobs, and nothing else: monitoring on (against the
+ * simulator, through the egress), mail to the catcher. Outside demo mode the start does not call this.
+ */
+export function demoWorkerOptions<C extends { monitoring?: { enabled: boolean; senderPort: number; plannedStopKeepsMonitoring: boolean } }>(
+  live: DemoLive,
+  config: C,
+) {
+  const monitoring = { senderPort: 0, plannedStopKeepsMonitoring: false, ...config.monitoring, enabled: true };
+  return { config: { ...config, monitoring }, monitoringChecks: live.checks, transport: createSmtpTransport(live.smtp) };
 }
