@@ -223,6 +223,34 @@ describe('at-least-once with a stable Message-ID', () => {
     expect(await rowOf(m.id)).toMatchObject({ status: 'sent', attempts: 2 });
   });
 
+  it('a batch that outlasts the lease (a slow relay) is not sent twice: each mail is leased again as it is sent, a mail taken over is left', async () => {
+    const ids = await Promise.all([...Array(3)].map((_, i) => enqueue(`INC-5${i}`)));
+    const real = smtp.transport();
+    let gate!: () => void;
+    const held = new Promise<void>((r) => {
+      gate = r;
+    });
+    let calls = 0;
+    // The first worker's relay takes 40 s for the first mail and hangs on the second past the batch's lease.
+    const slow: MailTransport = {
+      async sendMail(msg) {
+        const n = calls++;
+        if (n === 0) clock.advance(40_000);
+        if (n === 1) await held;
+        return real.sendMail(msg);
+      },
+    };
+    const first = worker({ transport: slow, leaseMs: MINUTE }).runOnce();
+    while (calls < 2) await new Promise((r) => setTimeout(r, 5));
+    clock.advance(21_000); // the batch's lease has run out; the second mail's own lease (from its send) has not
+    const other = await worker({ leaseMs: MINUTE }).runOnce();
+    expect(other).toEqual({ claimed: 1, sent: 1, retrying: 0, failed: 0 }); // only the third, not yet started
+    gate();
+    expect(await first).toEqual({ claimed: 2, sent: 2, retrying: 0, failed: 0 }); // the third was taken over: left alone
+    expect([...smtp.countByMessageId().values()]).toEqual([1, 1, 1]);
+    expect(new Set(smtp.received.map((r) => r.messageId))).toEqual(new Set(ids.map((m) => m.messageId)));
+  });
+
   it('two workers running at once never send the same mail twice (FOR UPDATE SKIP LOCKED)', async () => {
     const ids = await Promise.all([...Array(6)].map((_, i) => enqueue(`INC-4${i}`)));
     const [a, b] = await Promise.all([worker({ batchSize: 3 }).runOnce(), worker({ batchSize: 3 }).runOnce()]);

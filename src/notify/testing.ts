@@ -35,7 +35,7 @@ function addresses(a: ParsedMail['to']): string[] {
  * A real SMTP server on loopback (smtp-server), for tests: no mocks between the outbox worker and the
  * wire. `rejectRecipients` get a permanent 550 at RCPT TO.
  */
-export async function startTestSmtpServer(opts: { rejectRecipients?: string[] } = {}): Promise<TestSmtpServer> {
+export async function startTestSmtpServer(opts: { rejectRecipients?: string[]; /** Waited before each 250 reply (a slow relay). */ delayMs?: () => number } = {}): Promise<TestSmtpServer> {
   const received: ReceivedMail[] = [];
   const reject = new Set((opts.rejectRecipients ?? []).map((r) => r.toLowerCase()));
   let server: SMTPServer | undefined;
@@ -58,7 +58,9 @@ export async function startTestSmtpServer(opts: { rejectRecipients?: string[] } 
       onData(stream, session, cb) {
         // The 250 reply (and so the sender's success) comes only after the mail is parsed and kept.
         simpleParser(stream)
-          .then((parsed) => {
+          .then(async (parsed) => {
+            const wait = opts.delayMs?.() ?? 0;
+            if (wait > 0) await new Promise((r) => setTimeout(r, wait));
             received.push({
               messageId: parsed.messageId,
               subject: parsed.subject,

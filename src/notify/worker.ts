@@ -108,6 +108,19 @@ export function createOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
       const rows = await claim();
       result.claimed = rows.length;
       for (const m of rows) {
+        // The lease is per mail, not per batch: each is leased again just before it is sent, so a
+        // batch that takes longer than one lease (a slow relay: 20 mails × seconds each) does not let
+        // another worker claim and send its tail at the same time. If another worker has already
+        // taken the mail over (its attempts moved on after our lease ran out), this one leaves it.
+        const mine = await db
+          .update(outbox)
+          .set({ nextAttemptAt: new Date(clock.now().getTime() + leaseMs) })
+          .where(and(eq(outbox.id, m.id), eq(outbox.status, 'pending'), eq(outbox.attempts, m.attempts)))
+          .returning({ id: outbox.id });
+        if (mine.length === 0) {
+          result.claimed--;
+          continue;
+        }
         try {
           await transport.sendMail({
             messageId: m.messageId,

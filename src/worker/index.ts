@@ -169,6 +169,8 @@ export function startWorkers(deps: {
       incidentPlatformName: deps.config.mail.platformName,
       suppressionRules: { plannedStopKeepsMonitoring: mon.plannedStopKeepsMonitoring, ...overrun },
       senderPort: mon.senderPort,
+      // An item claimed by a process that died mid-check is taken over after the job lease (KIBAN_JOB_LEASE_SECONDS).
+      engineDeps: { leaseMs: runs.leaseMs },
     });
     // Every 500 ms, and a round may start while earlier ones still wait for slow checks (an HTTP
     // site that hangs takes 15 s × 3 tries): items are leased, so no item runs twice, and due items
