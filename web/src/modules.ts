@@ -9,6 +9,7 @@ import { type ComponentType, type LazyExoticComponent, lazy } from 'react';
 import type { DictKey } from './i18n';
 import type { User } from './api';
 import { hasPermission } from './session';
+import { isDemoMode } from './screens/demo/demoMode';
 
 export interface ModuleDef {
   /** Stable id; used in test ids (`nav-<id>`, `home-card-<id>`). */
@@ -21,6 +22,8 @@ export interface ModuleDef {
   permission?: string;
   /** The vendor's own screens (priority review, stocktake): only for roles that see every department. */
   allDepartments?: boolean;
+  /** Only in demo mode (the server answers /api/demo/status): the demo's mail catcher. */
+  demoOnly?: boolean;
   screen: LazyExoticComponent<ComponentType>;
 }
 
@@ -40,12 +43,14 @@ export const MODULES: readonly ModuleDef[] = [
   { id: 'meetings', path: '/meetings', label: 'nav.meetings', description: 'navDesc.meetings', permission: 'org.read', screen: lazy(() => import('./screens/meetings/MeetingsScreen')) },
   { id: 'monitoring', path: '/monitoring', label: 'nav.monitoring', description: 'navDesc.monitoring', permission: 'monitoring.read', screen: lazy(() => import('./screens/monitoring/MonitoringScreen')) },
   { id: 'servicelevels', path: '/servicelevels', label: 'nav.servicelevels', description: 'navDesc.servicelevels', permission: 'servicelevel.read', screen: lazy(() => import('./screens/servicelevels/ServiceLevelsScreen')) },
-  { id: 'reports', allDepartments: true, path: '/reports', label: 'nav.reports', description: 'navDesc.reports', permission: 'servicelevel.read', screen: lazy(() => import('./screens/reports/ReportsScreen')) },
+  { id: 'reports', path: '/reports', label: 'nav.reports', description: 'navDesc.reports', permission: 'report.read', screen: lazy(() => import('./screens/reports/ReportsScreen')) },
   { id: 'portal', path: '/portal', label: 'nav.portal', description: 'navDesc.portal', permission: 'portal.read', screen: lazy(() => import('./screens/portal/PortalScreen')) },
+  { id: 'operations', path: '/operations', label: 'nav.operations', description: 'navDesc.operations', permission: 'operations.read', screen: lazy(() => import('./screens/operations/OperationsScreen')) },
+  { id: 'demo-mail', demoOnly: true, path: '/demo/mail', label: 'nav.demoMail', description: 'navDesc.demoMail', permission: 'mail.read', screen: lazy(() => import('./screens/demo/MailCatcherScreen')) },
   { id: 'audit', path: '/audit', label: 'nav.audit', description: 'navDesc.audit', permission: 'audit.read', screen: lazy(() => import('./screens/AuditScreen')) },
 ];
 
 /** Whether `user` may see and open module `m` (the server checks the same on every request). */
 export function canOpen(user: User, m: ModuleDef): boolean {
-  return hasPermission(user, m.permission) && (!m.allDepartments || user.allDepartments);
+  return hasPermission(user, m.permission) && (!m.allDepartments || user.allDepartments) && (!m.demoOnly || isDemoMode());
 }

@@ -25,6 +25,7 @@ import {
 import { EditForm, TransitionForm } from './CiForms';
 import { CiLink, dictOr, fieldLabel, LevelBadge, num, StatusBadge, statusLabel, useCanManage, useInfraVisible, yesNo } from './common';
 import { HistoryTimeline } from './HistoryTimeline';
+import { LicencePanel } from './LicencePanel';
 
 type Row = CiBase & Record<string, unknown>;
 
@@ -479,6 +480,7 @@ export function CiPage({ kind }: { kind: ScreenKind }) {
         {t('cmdb.ci.relations')}
       </Title>
       <Relations kind={kind} ci={ci} infra={infra} />
+      {(kind === 'vm' || kind === 'system') && <LicencePanel vms={kind === 'vm' ? [{ id: ci.id, name: ci.name }] : (ci as SystemDetail).vms} />}
       <Section title={t('cmdb.ci.history')} testId="ci-history">
         <HistoryTimeline kind={kind} id={ci.id} />
       </Section>
