@@ -111,7 +111,13 @@ export const incidents = pgTable(
     index('incidents_state_registered_idx').on(t.state, t.registeredAt.desc().nullsLast(), t.receiptNo.desc().nullsFirst()),
     index('incidents_class_registered_idx').on(t.class, t.registeredAt.desc().nullsLast(), t.receiptNo.desc().nullsFirst()),
     index('incidents_department_idx').on(t.departmentId),
-    index('incidents_next_report_idx').on(t.nextReportDueAt),
+    // The ledger's other sorts, each in its usual direction with the tie-break (keyset paging reads an
+    // index range): next report due soonest first (also the deadline job's range), title A→Z, detected
+    // newest first, priority. The other direction of each is a sort of the filtered rows.
+    index('incidents_next_report_idx').on(t.nextReportDueAt.asc().nullsLast(), t.receiptNo.desc().nullsFirst()),
+    index('incidents_title_idx').on(t.title, t.receiptNo.desc().nullsFirst()),
+    index('incidents_detected_idx').on(t.detectedAt.desc().nullsLast(), t.receiptNo.desc().nullsFirst()),
+    index('incidents_priority_idx').on(t.priority.asc().nullsLast(), t.receiptNo.desc().nullsFirst()),
     // The ledger's default order (newest first, receipt number as tie-break): pages without a sort.
     index('incidents_registered_idx').on(t.registeredAt.desc().nullsLast(), t.receiptNo.desc().nullsFirst()),
     index('incidents_grams_gin').using('gin', t.grams),
