@@ -8,6 +8,7 @@ import { createAlertHandling } from './alerts.ts';
 import { createMonitoringEngine } from './engine.ts';
 import { applyPlan, planFromCmdb } from './matrix.ts';
 import { monitoringItemState, monitoringItems, monitoringTargets, monitoringValues } from './schema.ts';
+import { createItem } from './store.ts';
 import { createSuppressionService } from './suppression.ts';
 
 export interface DemoMonitoringSummary {
@@ -30,6 +31,20 @@ const MIN = 60_000;
 export async function loadDemoMonitoring(db: Db, clock: Clock): Promise<DemoMonitoringSummary> {
   const plan = await planFromCmdb(db);
   const applied = await applyPlan(db, clock, plan);
+  // Web monitoring (M §3.3 table 3-6 #4) of the level-A systems' web servers: the demo's HTTP items
+  // (the demo start's simulator answers them on loopback; their addresses are fictional).
+  const webVms = await db
+    .select({ targetId: monitoringTargets.id, address: monitoringTargets.address })
+    .from(monitoringTargets)
+    .innerJoin(cmdbVms, eq(cmdbVms.id, monitoringTargets.ciId))
+    .innerJoin(cmdbSystems, eq(cmdbSystems.id, cmdbVms.systemId))
+    .where(and(eq(monitoringTargets.ciType, 'vm'), eq(cmdbSystems.serviceLevel, 'A'), sql`${cmdbVms.name} LIKE '%-web%'`, sql`${monitoringTargets.address} IS NOT NULL`))
+    .orderBy(asc(monitoringTargets.name))
+    .limit(6);
+  for (const w of webVms) {
+    await createItem(db, clock, { targetId: w.targetId, type: 'http', key: 'web', name: 'Web 監視', params: { url: `http://${w.address}/`, contains: '稼働中' }, notify: true, origin: 'demo' });
+  }
+  applied.items += webVms.length;
   const now = clock.now();
   const nowIso = now.toISOString();
 

@@ -160,6 +160,15 @@ describe('demo monitoring sends nothing outside 127.0.0.0/8', () => {
       .from(monitoringItemState)
       .where(and(gt(monitoringItemState.lastCheckAt, start), sql`${monitoringItemState.lastDetail} LIKE 'agent %'`));
     expect(unknown?.n).toBe(0); // every agent answered
+    // The level-A web servers' HTTP items: answered by the simulator's web servers, up.
+    const web = await database.db
+      .select({ state: monitoringItemState.state, detail: monitoringItemState.lastDetail })
+      .from(monitoringItemState)
+      .innerJoin(monitoringItems, eq(monitoringItems.id, monitoringItemState.itemId))
+      .where(and(eq(monitoringItems.type, 'http'), gt(monitoringItemState.lastCheckAt, start)));
+    expect(web.length).toBeGreaterThan(0);
+    expect(live.simulator.hosts().filter((h) => h.http.length > 0)).toHaveLength(web.length);
+    expect(web.every((w) => w.state === 'ok' && w.detail === 'ok')).toBe(true);
     // The proof: below the engine, every socket went to 127.0.0.0/8; nothing but loopback literals went to the resolver; no fping.
     expect(seen.connects.length).toBeGreaterThan(checked);
     expect(seen.connects.filter((h) => !isLoopback(h) && h !== 'localhost')).toEqual([]);
