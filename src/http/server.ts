@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { count } from 'drizzle-orm';
+import { count, sql } from 'drizzle-orm';
+import { inTx } from '../db/tx.ts';
 import { openConfigured } from '../db/datadir.ts';
 import { loadDemo } from '../demo/index.ts';
 import { departments } from '../iam/schema.ts';
@@ -29,11 +30,17 @@ export async function startServer(config: Config, out: (line: string) => void = 
   try {
     await database.migrate();
     out(`Database: ${database.where} (migrations applied)`);
-    const [d] = await database.db.select({ n: count() }).from(departments);
-    if (config.mode === 'demo' && (d?.n ?? 0) === 0) {
-      out('New database in demo mode: loading the demo organisation …');
-      const { summary } = await loadDemo(database.db, clock, { password: config.demoPassword });
-      out(summary);
+    if (config.mode === 'demo') {
+      // Several processes started at once on an empty PostgreSQL database: one loads the demo in one
+      // transaction under an advisory lock, the others wait for it and then find it loaded.
+      await inTx(database.db, async (t) => {
+        if (database.kind === 'postgres') await t.execute(sql`SELECT pg_advisory_xact_lock(4711002)`);
+        const [d] = await t.select({ n: count() }).from(departments);
+        if ((d?.n ?? 0) > 0) return;
+        out('New database in demo mode: loading the demo organisation …');
+        const { summary } = await loadDemo(t, clock, { password: config.demoPassword });
+        out(summary);
+      });
     }
     const iam = createIamService({ db: database.db, clock });
     if (!(await iam.hasActiveAdmin()) && config.mode === 'production') {
@@ -89,11 +96,20 @@ export async function startServer(config: Config, out: (line: string) => void = 
  * against it through the loopback-only egress, mail to the catcher (/demo/mail). Nothing in
  * production mode, and nothing for an API-only process (it runs no monitoring).
  */
-async function startDemoSimulator(config: Config, role: string, db: Db, clock: Clock, app: FastifyInstance, out: (line: string) => void): Promise<DemoLive | undefined> {
+async function startDemoSimulator(
+  config: Config,
+  role: string,
+  db: Db,
+  clock: Clock,
+  app: FastifyInstance,
+  out: (line: string) => void,
+): Promise<DemoLive | undefined> {
   if (config.mode !== 'demo' || role === 'api') return undefined;
   const live = await startDemoLive({ db, clock, log: (line) => app.log.warn(line) });
   demoRoutes(app, live);
   const hosts = live.simulator.hosts();
-  out(`Demo simulator: ${hosts.length} hosts on ${hosts[0]?.loopback ?? '-'} … ${hosts.at(-1)?.loopback ?? '-'}, mail catcher on ${live.catcher.host}:${live.catcher.port} (/demo/mail); monitoring sends nothing outside 127.0.0.0/8`);
+  out(
+    `Demo simulator: ${hosts.length} hosts on ${hosts[0]?.loopback ?? '-'} … ${hosts.at(-1)?.loopback ?? '-'}, mail catcher on ${live.catcher.host}:${live.catcher.port} (/demo/mail); monitoring sends nothing outside 127.0.0.0/8`,
+  );
   return live;
 }

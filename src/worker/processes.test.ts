@@ -294,3 +294,41 @@ describe.runIf(engine === 'postgres')('several kiban processes on one PostgreSQL
     }
   });
 });
+
+describe.runIf(engine === 'postgres')('two demo starts at once on an empty PostgreSQL database', { timeout: 300_000 }, () => {
+  it('load the demo once: one process loads it under the advisory lock, the other waits and finds it loaded; both serve', async () => {
+    const admin = inject('kibanTestPgAdminUrl');
+    const name = `kiban_d_${randomBytes(6).toString('hex')}`;
+    const c = new pg.Client({ connectionString: admin });
+    await c.connect();
+    await c.query(`CREATE DATABASE ${name}`).finally(() => c.end()); // empty: not even migrated
+    const u = new URL(admin);
+    u.pathname = `/${name}`;
+    const env = { DATABASE_URL: u.toString(), KIBAN_MODE: 'demo', KIBAN_DEMO_PASSWORD: 'two-demo-password' };
+    const a = startKiban(env);
+    const b = startKiban(env);
+    let database: Database | undefined;
+    try {
+      for (const k of [a, b]) await waitFor(`process ${k.pid} to serve`, 240_000, () => k.child.exitCode !== null || k.out().includes('Kiban is running on'));
+      expect(a.child.exitCode, a.out()).toBeNull();
+      expect(b.child.exitCode, b.out()).toBeNull();
+      const loaders = [a, b].filter((k) => k.out().includes('loading the demo organisation'));
+      expect(loaders).toHaveLength(1);
+      database = await openDatabase({ url: u.toString() });
+      const [row] = await queryRows<{ departments: number; people: number; admins: number }>(
+        database.db,
+        sql`SELECT (SELECT count(*)::int FROM departments) AS departments, (SELECT count(*)::int FROM people) AS people,
+                   (SELECT count(*)::int FROM people WHERE login = 'admin') AS admins`,
+      );
+      expect(row).toMatchObject({ departments: 42, admins: 1 });
+      expect(loaders[0]!.out()).toContain(`${row!.departments} departments, ${row!.people} people`);
+    } finally {
+      for (const k of [a, b]) if (k.child.exitCode === null) k.child.kill('SIGTERM');
+      await Promise.all([a.exited, b.exited]);
+      await database?.close();
+      const d = new pg.Client({ connectionString: admin });
+      await d.connect();
+      await d.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).finally(() => d.end());
+    }
+  });
+});
