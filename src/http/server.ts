@@ -96,20 +96,11 @@ export async function startServer(config: Config, out: (line: string) => void = 
  * against it through the loopback-only egress, mail to the catcher (/demo/mail). Nothing in
  * production mode, and nothing for an API-only process (it runs no monitoring).
  */
-async function startDemoSimulator(
-  config: Config,
-  role: string,
-  db: Db,
-  clock: Clock,
-  app: FastifyInstance,
-  out: (line: string) => void,
-): Promise<DemoLive | undefined> {
+async function startDemoSimulator(config: Config, role: string, db: Db, clock: Clock, app: FastifyInstance, out: (line: string) => void): Promise<DemoLive | undefined> {
   if (config.mode !== 'demo' || role === 'api') return undefined;
   const live = await startDemoLive({ db, clock, log: (line) => app.log.warn(line) });
   demoRoutes(app, live);
   const hosts = live.simulator.hosts();
-  out(
-    `Demo simulator: ${hosts.length} hosts on ${hosts[0]?.loopback ?? '-'} … ${hosts.at(-1)?.loopback ?? '-'}, mail catcher on ${live.catcher.host}:${live.catcher.port} (/demo/mail); monitoring sends nothing outside 127.0.0.0/8`,
-  );
+  out(`Demo simulator: ${hosts.length} hosts on ${hosts[0]?.loopback ?? '-'} … ${hosts.at(-1)?.loopback ?? '-'}, mail catcher on ${live.catcher.host}:${live.catcher.port} (/demo/mail); monitoring sends nothing outside 127.0.0.0/8`);
   return live;
 }
