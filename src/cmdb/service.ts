@@ -744,17 +744,24 @@ export function createCmdbService({ db, clock, config: partial }: CmdbDeps) {
     }
   }
 
+  const TOTAL = '__total';
   async function query(t: Db, kind: CiKind, q: CiListQuery, scope: string[] | null, paged: boolean) {
     const tbl = table(kind);
     const p = plan(kind, q, scope);
     const where = and(...p.where);
     const { field, desc: d } = parseSort(q.sort, kind === 'contact' ? 'escalationOrder' : 'name');
     const order = p.sorts[field] ?? tbl.name;
-    let sel = p.from(t.select({ row: tbl, ...p.extra })).where(where).orderBy(d ? desc(order) : asc(order), asc(tbl.id));
+    // A page carries the count of all matching rows (count(*) OVER ()): the filter (text ILIKE over
+    // name, OS and system name at ×20 is most of the time) runs once, not again for a second count.
+    // The per-row lookups (host, cluster, department names) are still computed for the page's rows only.
+    const counted: Record<string, SQL> = paged ? { [TOTAL]: sql<number>`count(*) OVER ()`.mapWith(Number) } : {};
+    let sel = p.from(t.select({ row: tbl, ...p.extra, ...counted })).where(where).orderBy(d ? desc(order) : asc(order), asc(tbl.id));
     if (paged) sel = sel.limit(q.pageSize).offset((q.page - 1) * q.pageSize);
-    const rows = (await sel) as { row: CiRow }[];
-    const items = rows.map(({ row, ...extra }) => ({ ...row, ...extra }) as CiRow);
-    const total = paged ? Number(((await p.from(t.select({ n: count() })).where(where)) as { n: number }[])[0]?.n ?? 0) : items.length;
+    const rows = (await sel) as { row: CiRow; [TOTAL]?: number }[];
+    const items = rows.map(({ row, [TOTAL]: _n, ...extra }) => ({ ...row, ...extra }) as CiRow);
+    if (!paged) return { items, total: items.length };
+    // A page past the end has no row to carry the count: count then.
+    const total = rows.length > 0 ? rows[0]![TOTAL]! : Number(((await p.from(t.select({ n: count() })).where(where)) as { n: number }[])[0]?.n ?? 0);
     return { items, total };
   }
 

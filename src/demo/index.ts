@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { type DemoEstateSummary, loadDemoEstate } from '../cmdb/index.ts';
 import type { Db } from '../db/connection.ts';
 import type { Clock } from '../kernel/clock.ts';
@@ -24,6 +25,9 @@ export async function loadDemo(db: Db, clock: Clock, opts: DemoOptions = {}): Pr
   const doc = await (await import('../documents/demo.ts')).loadDemoDocuments(db, clock);
   const mtg = await (await import('../meetings/demo.ts')).loadDemoMeetings(db, clock);
   const slm = await (await import('../servicelevels/demo.ts')).loadDemoServiceLevels(db, clock);
+  // Planner statistics for the loaded rows. PGlite runs no autovacuum: without this a new embedded
+  // database would plan every ledger query from default estimates until someone ran ANALYZE.
+  await db.execute(sql`ANALYZE`);
   const summary = [
     `${org.departments.length} departments, ${org.people} people`,
     `Estate: ${e.sites} sites, ${e.clusters} clusters, ${e.hosts} ESXi hosts, ${e.storage} storage, ${e.networkDevices} network devices, ${e.systems} systems, ${e.vms} VMs, ${e.contacts} contacts`,
