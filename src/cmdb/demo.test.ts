@@ -76,16 +76,14 @@ describe('demo estate', () => {
     expect(h!.n).toBeGreaterThan(400);
   });
 
-  it('scales 20× in seconds', async () => {
+  // Speed is measured in bench/ (bench/cmdb-ledger.ts loads the same ×20 estate), never asserted here.
+  it('scales 20×: every system, host and VM multiplied', async () => {
     const c = await testDatabase();
     try {
-      const started = performance.now();
       const s = await loadDemoEstate(c.db, clock, { departments: await departments(c), scale: 20 });
-      const ms = performance.now() - started;
       expect(s.systems).toBe(1600);
       expect(s.hosts).toBe(200);
       expect(s.vms).toBeGreaterThan(4000);
-      expect(ms).toBeLessThan(30_000);
     } finally {
       await c.close();
     }
