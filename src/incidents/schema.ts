@@ -113,9 +113,11 @@ export const incidents = pgTable(
     index('incidents_department_idx').on(t.departmentId),
     // The ledger's other sorts, each in its usual direction with the tie-break (keyset paging reads an
     // index range): next report due soonest first (also the deadline job's range), title A→Z, detected
-    // newest first, priority. The other direction of each is a sort of the filtered rows.
+    // newest first, priority; next report and title in both directions (the ledger's headers toggle).
     index('incidents_next_report_idx').on(t.nextReportDueAt.asc().nullsLast(), t.receiptNo.desc().nullsFirst()),
+    index('incidents_next_report_desc_idx').on(t.nextReportDueAt.desc().nullsLast(), t.receiptNo.desc().nullsFirst()),
     index('incidents_title_idx').on(t.title, t.receiptNo.desc().nullsFirst()),
+    index('incidents_title_desc_idx').on(t.title.desc(), t.receiptNo.desc().nullsFirst()),
     index('incidents_detected_idx').on(t.detectedAt.desc().nullsLast(), t.receiptNo.desc().nullsFirst()),
     index('incidents_priority_idx').on(t.priority.asc().nullsLast(), t.receiptNo.desc().nullsFirst()),
     // The ledger's default order (newest first, receipt number as tie-break): pages without a sort.

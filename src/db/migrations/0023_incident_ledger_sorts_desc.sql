@@ -1,0 +1,2 @@
+CREATE INDEX "incidents_next_report_desc_idx" ON "incidents" USING btree ("next_report_due_at" DESC NULLS LAST,"receipt_no" DESC NULLS FIRST);--> statement-breakpoint
+CREATE INDEX "incidents_title_desc_idx" ON "incidents" USING btree ("title" DESC NULLS LAST,"receipt_no" DESC NULLS FIRST);
