@@ -147,11 +147,15 @@ async function main() {
   await measure('list open=true sort=-registeredAt', '/api/incidents?open=true&sort=-registeredAt');
   await measure('list state=in_progress sort=title', '/api/incidents?state=in_progress&sort=title');
   await measure('list sort=-nextReportDueAt (nullable column)', '/api/incidents?sort=-nextReportDueAt');
+  await measure('list sort=nextReportDueAt', '/api/incidents?sort=nextReportDueAt');
+  await measure('list sort=-title', '/api/incidents?sort=-title');
   await measure('list state=closed page=200 (offset)', '/api/incidents?state=closed&page=200');
   const deep = await cursorOf('/api/incidents?state=closed', 200);
   await measure('list state=closed page 200 by cursor (after=)', `/api/incidents?state=closed&after=${deep}`);
-  const deepTitle = await cursorOf('/api/incidents?open=true&sort=title', 100);
-  await measure('list open=true sort=title page 100 by cursor', `/api/incidents?open=true&sort=title&after=${deepTitle}`);
+  const deepTitle = await cursorOf('/api/incidents?sort=title', 100);
+  await measure('list sort=title page 100 by cursor', `/api/incidents?sort=title&after=${deepTitle}`);
+  const deepDue = await cursorOf('/api/incidents?sort=-nextReportDueAt', 100);
+  await measure('list sort=-nextReportDueAt page 100 by cursor', `/api/incidents?sort=-nextReportDueAt&after=${deepDue}`);
   await measure(`list q=${'ストレージ'} (text filter)`, `/api/incidents?q=${q('ストレージ')}`);
   await measure(`list q=${'起動しない'} class=qa (text filter)`, `/api/incidents?class=qa&q=${q('起動しない')}`);
   await measure('list q=000123 (receipt fragment)', '/api/incidents?q=000123');
