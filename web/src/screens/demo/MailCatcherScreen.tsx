@@ -65,12 +65,12 @@ export default function MailCatcherScreen() {
           {t('demo.none')}
         </Text>
       ) : (
-        <Table striped highlightOnHover data-testid="demo-mail-list">
+        <Table striped highlightOnHover layout="fixed" data-testid="demo-mail-list">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th style={{ whiteSpace: 'nowrap' }}>{t('demo.receivedAt')}</Table.Th>
+              <Table.Th w={190}>{t('demo.receivedAt')}</Table.Th>
               <Table.Th>{t('demo.subject')}</Table.Th>
-              <Table.Th>{t('demo.to')}</Table.Th>
+              <Table.Th w={340}>{t('demo.to')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -80,7 +80,7 @@ export default function MailCatcherScreen() {
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>{dt(m.receivedAt)}</Table.Td>
                   <Table.Td fw={open === m.id ? 600 : undefined}>{m.subject}</Table.Td>
                   <Table.Td>
-                    <Text size="sm" lineClamp={1}>
+                    <Text size="sm" truncate="end" title={m.to.join(', ')}>
                       {m.to.join(', ')}
                     </Text>
                   </Table.Td>
