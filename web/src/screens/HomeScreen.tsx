@@ -1,4 +1,5 @@
 import { Box, Card, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { lazy, Suspense } from 'react';
 import { Link } from 'react-router-dom';
 import { RoleBadge } from '../components/RoleBadges';
 import { roleDescription, useT } from '../i18n';
@@ -6,10 +7,14 @@ import { canOpen, MODULES } from '../modules';
 import { userRoleCodes, useUser } from '../session';
 import { InboxPanel } from '../workbench';
 
+/** A system owner's systems, VMs and open requests (the portal's chunk, loaded only for owners). */
+const OwnerHome = lazy(() => import('./portal/OwnerHome'));
+
 export default function HomeScreen() {
   const t = useT();
   const user = useUser();
   const roles = userRoleCodes(user);
+  const owner = roles.includes('system_owner');
   const modules = MODULES.filter((m) => m.id !== 'home' && canOpen(user, m));
 
   return (
@@ -24,6 +29,12 @@ export default function HomeScreen() {
           </Text>
         )}
       </div>
+
+      {owner && (
+        <Suspense fallback={null}>
+          <OwnerHome />
+        </Suspense>
+      )}
 
       <InboxPanel />
 
@@ -58,15 +69,7 @@ export default function HomeScreen() {
         ) : (
           <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
             {modules.map((m) => (
-              <Card
-                key={m.id}
-                component={Link}
-                to={m.path}
-                withBorder
-                padding="lg"
-                radius="md"
-                data-testid={`home-card-${m.id}`}
-              >
+              <Card key={m.id} component={Link} to={m.path} withBorder padding="lg" radius="md" data-testid={`home-card-${m.id}`}>
                 <Text fw={600}>{t(m.label)}</Text>
                 <Text size="sm" c="dimmed" mt={4}>
                   {t(m.description)}

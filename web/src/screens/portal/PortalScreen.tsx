@@ -5,16 +5,14 @@ import { Link, Route, Routes, useNavigate, useParams } from 'react-router-dom';
 import { ApiError } from '../../api';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageLoader } from '../../components/PageLoader';
-import { useLang } from '../../i18n';
-import { bi, Flash, ProcessSection, Section, useRecordPage } from '../../workbench';
+import { Flash, ProcessSection, Section, useRecordPage } from '../../workbench';
 import { NotFoundScreen } from '../NotFoundScreen';
+import { type L, useL } from './common';
+import { RequestForm } from './RequestForm';
+import { RequestPage } from './RequestPage';
+import { RequestsList } from './RequestsList';
 import { actOnPlan, createPlan, getCatalog, getPlan, importPlanXlsx, listPlans, listSystems, type PlanDetail, planXlsxHref, savePlan } from './portalApi';
 
-type L = { ja: string; en: string };
-const useL = () => {
-  const { lang } = useLang();
-  return (l: L) => bi(lang, l);
-};
 const COLS: { key: string; label: L; width?: number }[] = [
   { key: 'hostName', label: { ja: 'ホスト名', en: 'Host name' }, width: 130 },
   { key: 'ip', label: { ja: 'IPアドレス', en: 'IP' }, width: 120 },
@@ -48,7 +46,10 @@ function PlanList() {
     <Stack gap="md" data-testid="plan-list">
       <Group justify="space-between">
         <Title order={2}>{l({ ja: '統合計画書', en: 'Integration plans' })}</Title>
-        <Anchor component={Link} to="/portal/catalog">{l({ ja: 'テンプレート・使用可能な OS', en: 'Templates and OS list' })}</Anchor>
+        <Group gap="md">
+          <Anchor component={Link} to="/portal/requests" data-testid="portal-requests-link">{l({ ja: '払い出し・リソース変更申請', en: 'VM and resource requests' })}</Anchor>
+          <Anchor component={Link} to="/portal/catalog">{l({ ja: 'テンプレート・使用可能な OS', en: 'Templates and OS list' })}</Anchor>
+        </Group>
       </Group>
       <Section title={l({ ja: '一覧', en: 'Plans' })}>
         <Table striped withTableBorder fz="sm">
@@ -264,13 +265,16 @@ function CatalogPage() {
   );
 }
 
-/** The owners' requests portal: 統合計画書 (OPS-7) and the templates / OS list (OPS-3/4). */
+/** The owners' requests portal: 統合計画書 (OPS-7), the templates / OS list (OPS-3/4), 払い出し・リソース変更申請 (OPS-2/6). */
 export default function PortalScreen() {
   return (
     <Routes>
       <Route index element={<PlanList />} />
       <Route path="plans/:id" element={<PlanPage />} />
       <Route path="catalog" element={<CatalogPage />} />
+      <Route path="requests" element={<RequestsList />} />
+      <Route path="requests/new" element={<RequestForm />} />
+      <Route path="requests/:id" element={<RequestPage key="request" />} />
       <Route path="*" element={<NotFoundScreen />} />
     </Routes>
   );
