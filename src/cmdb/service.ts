@@ -751,17 +751,19 @@ export function createCmdbService({ db, clock, config: partial }: CmdbDeps) {
     const where = and(...p.where);
     const { field, desc: d } = parseSort(q.sort, kind === 'contact' ? 'escalationOrder' : 'name');
     const order = p.sorts[field] ?? tbl.name;
-    // A page carries the count of all matching rows (count(*) OVER ()): the filter (text ILIKE over
-    // name, OS and system name at ×20 is most of the time) runs once, not again for a second count.
-    // The per-row lookups (host, cluster, department names) are still computed for the page's rows only.
-    const counted: Record<string, SQL> = paged ? { [TOTAL]: sql<number>`count(*) OVER ()`.mapWith(Number) } : {};
+    // With a text filter a page carries the count of all matching rows (count(*) OVER ()): the ILIKE over
+    // name, OS and system name (most of the time at ×20) runs once, not again for a second count. The
+    // per-row lookups (host, cluster, department names) are still computed for the page's rows only.
+    // Without one, a sorted page may stop early on an index, and the separate count is cheap.
+    const windowed = paged && typeof q.q === 'string' && q.q.trim() !== '';
+    const counted: Record<string, SQL> = windowed ? { [TOTAL]: sql<number>`count(*) OVER ()`.mapWith(Number) } : {};
     let sel = p.from(t.select({ row: tbl, ...p.extra, ...counted })).where(where).orderBy(d ? desc(order) : asc(order), asc(tbl.id));
     if (paged) sel = sel.limit(q.pageSize).offset((q.page - 1) * q.pageSize);
     const rows = (await sel) as { row: CiRow; [TOTAL]?: number }[];
     const items = rows.map(({ row, [TOTAL]: _n, ...extra }) => ({ ...row, ...extra }) as CiRow);
     if (!paged) return { items, total: items.length };
-    // A page past the end has no row to carry the count: count then.
-    const total = rows.length > 0 ? rows[0]![TOTAL]! : Number(((await p.from(t.select({ n: count() })).where(where)) as { n: number }[])[0]?.n ?? 0);
+    // A page past the end has no row to carry the count: count then (and always without a text filter).
+    const total = windowed && rows.length > 0 ? rows[0]![TOTAL]! : Number(((await p.from(t.select({ n: count() })).where(where)) as { n: number }[])[0]?.n ?? 0);
     return { items, total };
   }
 
