@@ -36,7 +36,7 @@ export async function simulatedEstate(db: Db): Promise<SimTarget[]> {
   for (const { target: t, item: i } of rows) {
     let s = out.get(t.id);
     if (!s) {
-      s = { name: t.name, address: t.address, hostName: t.hostName, agentPort: t.agentPort, items: [] };
+      s = { name: t.name, address: t.address, hostName: t.hostName, agentPort: t.agentPort, items: [], faultable: t.ciType === 'vm' };
       out.set(t.id, s);
     }
     if (i) s.items.push({ type: i.type, key: i.key, params: i.params, businessHoursOnly: i.businessHoursOnly, collect: i.collect, enabled: i.enabled });

@@ -31,6 +31,8 @@ export interface SimTarget {
   hostName: string;
   agentPort: number;
   items: SimItem[];
+  /** May get a scheduled fault (default true). The demo start schedules them on VMs only: a host that goes down suppresses its VMs' alerts. */
+  faultable?: boolean;
 }
 
 export interface SimulatorOptions {
@@ -96,6 +98,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   const byName = new Map(opts.targets.map((t) => [t.name, t]));
 
   const faultTargets = opts.targets
+    .filter((t) => t.faultable !== false)
     .map((t) => {
       const live = t.items.filter((i) => i.enabled && i.collect === 'poll' && !i.businessHoursOnly);
       const kinds: FaultKind[] = [];
