@@ -25,6 +25,7 @@ export async function loadDemo(db: Db, clock: Clock, opts: DemoOptions = {}): Pr
   const doc = await (await import('../documents/demo.ts')).loadDemoDocuments(db, clock);
   const mtg = await (await import('../meetings/demo.ts')).loadDemoMeetings(db, clock);
   const slm = await (await import('../servicelevels/demo.ts')).loadDemoServiceLevels(db, clock);
+  const ops = await (await import('../operations/demo.ts')).loadDemoOperations(db, clock);
   // Planner statistics for the loaded rows. PGlite runs no autovacuum: without this a new embedded
   // database would plan every ledger query from default estimates until someone ran ANALYZE.
   await db.execute(sql`ANALYZE`);
@@ -36,6 +37,7 @@ export async function loadDemo(db: Db, clock: Clock, opts: DemoOptions = {}): Pr
     `Documents: ${doc.documents} in the register, ${doc.revisions} revisions`,
     `Meetings: ${mtg.meetings} meetings, ${mtg.actionItems} action items`,
     `Service levels: ${slm.months} months of history, ${slm.troubles} troubles, ${slm.alerts} alerts, ${slm.targets} targets, ${slm.improvements} improvement problem(s)`,
+    `Operations: ${ops.entries} entries in the operations list, ${ops.changes} add/change/delete requests, ${ops.restores} restore requests`,
     formatDemoLogins(org.logins),
   ].join('\n');
   return { org, estate: e, summary };

@@ -120,7 +120,7 @@ export function ChangePage() {
                 <Field label={t('ops.change.approvedBy')}>{c.approvedByLabel ? `${c.approvedByLabel}（${fmt(c.approvedAt)}）` : '—'}</Field>
               </Stack>
             </Section>
-            <Section title={t('ops.history')} testId="change-timeline">
+            <Section title={t('ops.timeline')} testId="change-timeline">
               <ProcessHistory entries={c.process.history} />
             </Section>
           </Stack>

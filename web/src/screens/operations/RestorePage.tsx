@@ -135,7 +135,7 @@ export function RestorePage() {
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 5 }}>
-          <Section title={t('ops.history')} testId="restore-timeline">
+          <Section title={t('ops.timeline')} testId="restore-timeline">
             <ProcessHistory entries={r.process.history} />
           </Section>
         </Grid.Col>
