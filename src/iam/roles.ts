@@ -61,6 +61,8 @@ export const PERMISSIONS = [
   // availability and the published service menu); the vendor's team judges cases and proposes targets/menus.
   'servicelevel.read',
   'servicelevel.manage',
+  // 月次・半期報告 (reports/): the vendor's team and the supervisor (N 3.1.2.1's 報告 row); owners and the ICT centre do not.
+  'report.read',
   'portal.read', // the owners' requests portal: plans, templates, OS list (OPS-3/4/7)
   'portal.catalog', // templates and the OS allow-list kept by the vendor manager
   // オペレーション管理 (operations/): the operations list and restore requests (OPS-1, BAK-5); a system owner
@@ -71,9 +73,9 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 // Incidents and problems: 担当者 ○ registers and handles, 管理者 ◎ decides and closes (the process
 // tables gate each step); the supervisor reads and approves where N says so.
-const VENDOR: Permission[] = ['org.read', 'mail.read', 'cmdb.read', 'incident.read', 'incident.manage', 'problem.read', 'problem.manage', 'change.read', 'change.manage', 'monitoring.read', 'monitoring.manage', 'document.read', 'servicelevel.read', 'servicelevel.manage', 'portal.read', 'operations.read'];
+const VENDOR: Permission[] = ['org.read', 'mail.read', 'cmdb.read', 'incident.read', 'incident.manage', 'problem.read', 'problem.manage', 'change.read', 'change.manage', 'monitoring.read', 'monitoring.manage', 'document.read', 'servicelevel.read', 'servicelevel.manage', 'report.read', 'portal.read', 'operations.read'];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  supervisor: ['org.read', 'audit.read', 'mail.read', 'cmdb.read', 'incident.read', 'problem.read', 'change.read', 'monitoring.read', 'document.read', 'servicelevel.read', 'portal.read', 'operations.read'],
+  supervisor: ['org.read', 'audit.read', 'mail.read', 'cmdb.read', 'incident.read', 'problem.read', 'change.read', 'monitoring.read', 'document.read', 'servicelevel.read', 'report.read', 'portal.read', 'operations.read'],
   // CMDB-4: only configuration managers edit the ledger; the vendor's 責任者 and 管理者 may too (they
   // direct its upkeep, N §3.5.3.2). 担当者 edit it only when also given 構成管理者.
   vendor_lead: [...VENDOR, 'cmdb.manage', 'document.manage', 'portal.catalog'],

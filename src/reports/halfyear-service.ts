@@ -5,21 +5,19 @@ import { type Db, inTx } from '../db/index.ts';
 import type { Actor } from '../iam/actor.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { ConflictError, fieldError, ForbiddenError, NotFoundError } from '../kernel/errors.ts';
-import { allowedActions, fire, recordEvent } from '../process/index.ts';
+import { fire, processView, recordEvent } from '../process/index.ts';
 import { assembleHalfYear, halfPeriod } from './halfyear-data.ts';
 import { halfYearPdf, halfYearXlsx, jstText } from './halfyear-output.ts';
 import { type HalfYearReport, halfYearReportProcess } from './halfyear-process.ts';
 import { EMPTY_HALFYEAR_TEXTS, halfYearReports, type HalfYearTexts } from './halfyear-schema.ts';
+import { readsReports, waitingFor, writesReports } from './process.ts';
 
-/** Who may see half-year reports: the vendor's team and the supervisor (owners: 403), as the monthly report. */
-const READ_ROLES = ['operator', 'vendor_manager', 'vendor_lead', 'supervisor'] as const;
-const TEAM_ROLES = ['operator', 'vendor_manager', 'vendor_lead'] as const;
-const has = (actor: Actor, roles: readonly string[]) => actor.kind === 'system' || actor.roles.some((r) => roles.includes(r));
+/** Who may see half-year reports (the vendor's team and the supervisor) and who writes them: as the monthly report. */
 function requireRead(actor: Actor) {
-  if (!has(actor, READ_ROLES)) throw new ForbiddenError('error.forbidden', { permission: 'report.read' });
+  if (!readsReports(actor)) throw new ForbiddenError('error.forbidden', { permission: 'report.read' });
 }
 function requireTeam(actor: Actor) {
-  if (!has(actor, TEAM_ROLES)) throw new ForbiddenError('error.forbidden', { permission: 'report.write' });
+  if (!writesReports(actor)) throw new ForbiddenError('error.forbidden', { permission: 'report.write' });
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -57,11 +55,13 @@ export function createHalfYearService(deps: HalfYearDeps) {
     return p;
   }
   const textsOf = (r: HalfYearReport): HalfYearTexts => ({ ...EMPTY_HALFYEAR_TEXTS, ...r.texts });
-  const view = (r: HalfYearReport, actor: Actor) => ({
+  /** The record page's answer: the report, its ProcessView (flow, actions, history), whether the texts are editable. */
+  const view = async (t: Db, r: HalfYearReport, actor: Actor) => ({
     ...r,
     texts: textsOf(r),
     stateLabel: halfYearReportProcess.states[r.state] ?? { ja: r.state, en: r.state },
-    actions: allowedActions(halfYearReportProcess, r, actor),
+    process: await processView(t, halfYearReportProcess, r, actor),
+    canEdit: r.state === 'draft' && writesReports(actor),
   });
 
   /** By half ('2026-H1') or by id (the inbox links the id). */
@@ -85,16 +85,20 @@ export function createHalfYearService(deps: HalfYearDeps) {
         half: r.half,
         label: r.snapshot?.label ?? halfPeriod(r.half).label,
         state: r.state,
-        stateLabel: halfYearReportProcess.states[r.state],
+        stateLabel: halfYearReportProcess.states[r.state] ?? { ja: r.state, en: r.state },
+        waitingFor: waitingFor(halfYearReportProcess.transitions, r.state),
         version: r.version,
         snapshotAt: r.snapshotAt,
+        submittedByLabel: r.submittedByLabel,
+        approvedAt: r.approvedAt,
       })),
+      canDraft: writesReports(actor),
     };
   }
 
   async function get(actor: Actor, half: string) {
     requireRead(actor);
-    return view(await load(db, half), actor);
+    return view(db, await load(db, half), actor);
   }
 
   /** Assembles the half and claims it (unique half). A half already drafted is returned unchanged (created: false). */
@@ -102,7 +106,7 @@ export function createHalfYearService(deps: HalfYearDeps) {
     requireTeam(actor);
     checkHalf(half);
     const [existing] = await db.select().from(halfYearReports).where(eq(halfYearReports.half, half));
-    if (existing) return { created: false, report: view(existing, actor) };
+    if (existing) return { created: false, report: await view(db, existing, actor) };
     const now = clock.now();
     const snapshot = await assembleHalfYear(db, calendar, half, now);
     return inTx(db, async (t) => {
@@ -111,9 +115,9 @@ export function createHalfYearService(deps: HalfYearDeps) {
         .values({ half, state: 'draft', snapshot, snapshotAt: now, texts: EMPTY_HALFYEAR_TEXTS, createdByLabel: actor.label, createdAt: now, updatedAt: now })
         .onConflictDoNothing()
         .returning();
-      if (!row) return { created: false, report: view(await load(t, half), actor) };
+      if (!row) return { created: false, report: await view(t, await load(t, half), actor) };
       await recordEvent(t, now, actor, { process: halfYearReportProcess.name, recordId: row.id, action: 'draft', state: row.state });
-      return { created: true, report: view(row, actor) };
+      return { created: true, report: await view(t, row, actor) };
     });
   }
 
@@ -137,7 +141,7 @@ export function createHalfYearService(deps: HalfYearDeps) {
         .returning();
       if (!u) throw new ConflictError('error.stale_version');
       await recordEvent(t, now, actor, { process: halfYearReportProcess.name, recordId: r.id, action: 'resnapshot', state: u.state });
-      return view(u, actor);
+      return view(t, u, actor);
     });
   }
 
@@ -161,7 +165,7 @@ export function createHalfYearService(deps: HalfYearDeps) {
         .returning();
       if (!u) throw new ConflictError('error.stale_version');
       await recordEvent(t, clock.now(), actor, { process: halfYearReportProcess.name, recordId: r.id, action: 'edit', state: r.state });
-      return view(u, actor);
+      return view(t, u, actor);
     });
   }
 
@@ -170,7 +174,7 @@ export function createHalfYearService(deps: HalfYearDeps) {
     const { version, ...input } = actionInput.parse(raw);
     return inTx(db, async (t) => {
       const r = await load(t, half);
-      return view(await fire(t, { clock, actor }, halfYearReportProcess, { ...r, version }, action, input), actor);
+      return view(t, await fire(t, { clock, actor }, halfYearReportProcess, { ...r, version }, action, input), actor);
     });
   }
 

@@ -6,7 +6,7 @@ registerMessages(reportMessages);
 export { assembleReport, type ReportData } from './data.ts';
 export { ja as reportLabel, jstMinute, REPORT_LABELS, type ReportLabels } from './labels.ts';
 export { reportPdf, reportSections, reportXlsx } from './output.ts';
-export { type MonthlyReport, monthlyReportProcess, readsReports, REPORT_ROLES, writesReports } from './process.ts';
+export { type MonthlyReport, monthlyReportProcess, readsReports, writesReports } from './process.ts';
 export { reportRoutes } from './routes.ts';
 export * from './schema.ts';
 export { createReportService, type ReportService } from './service.ts';

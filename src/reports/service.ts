@@ -3,15 +3,14 @@ import { z } from 'zod';
 import { BusinessCalendar, parseJstLocal } from '../calendar/index.ts';
 import { type Db, inTx } from '../db/index.ts';
 import { type Actor, systemActor } from '../iam/actor.ts';
-import type { Role } from '../iam/roles.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { ConflictError, fieldError, ForbiddenError, NotFoundError } from '../kernel/errors.ts';
-import { fire, fromStates, processView, recordEvent } from '../process/index.ts';
+import { fire, processView, recordEvent } from '../process/index.ts';
 import { addMonths, monthOf, monthPeriod } from '../servicelevels/index.ts';
 import { assembleReport } from './data.ts';
 import { REPORT_LABELS } from './labels.ts';
 import { reportPdf, reportXlsx } from './output.ts';
-import { type MonthlyReport, monthlyReportProcess, readsReports, writesReports } from './process.ts';
+import { type MonthlyReport, monthlyReportProcess, readsReports, waitingFor, writesReports } from './process.ts';
 import { monthlyReports, type ReportTexts } from './schema.ts';
 
 /** Owners and the ICT centre: 403 (readsReports); only the vendor's team writes (writesReports). */
@@ -34,14 +33,6 @@ export const textsInput = z
   })
   .strict();
 const actionInput = z.object({ version: z.number().int().min(1), comment: text(4000).optional(), reason: text(4000).optional() }).strict();
-
-/** Who must act next in `state`: the roles with ○ or ◎ on a step out of it (the inbox's rule). */
-function waitingFor(state: string): Role[] {
-  const out = new Set<Role>();
-  for (const tr of monthlyReportProcess.transitions)
-    if (fromStates(tr).includes(state)) for (const [role, cell] of Object.entries(tr.raci)) if (cell === '○' || cell === '◎') out.add(role as Role);
-  return [...out];
-}
 
 export interface ReportDeps {
   db: Db;
@@ -90,7 +81,7 @@ export function createReportService(deps: ReportDeps) {
         month: r.month,
         state: r.state,
         stateLabel: monthlyReportProcess.states[r.state] ?? { ja: r.state, en: r.state },
-        waitingFor: waitingFor(r.state),
+        waitingFor: waitingFor(monthlyReportProcess.transitions, r.state),
         version: r.version,
         snapshotAt: r.snapshotAt,
         submittedByLabel: r.submittedByLabel,
