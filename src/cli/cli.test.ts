@@ -60,6 +60,16 @@ describe('kiban CLI', { timeout: 300_000 }, () => {
     expect(again.stdout).toContain('登録済み');
   });
 
+  it('operations seed loads N’s standard operations into オペレーション一覧 once; a second run adds nothing', async () => {
+    const first = await kiban('operations', 'seed');
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/1\d 件を登録: /);
+    expect(first.stdout).toContain('OPS-001,');
+    const again = await kiban('operations', 'seed');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('登録済み');
+  });
+
   it('creates the first administrator with a generated password shown once, and refuses a duplicate with exit code 2', async () => {
     const r = await kiban('user', 'add', 'root', '--name', '管理 一郎', '--admin', '--email', 'root@example.jp');
     expect(r.code).toBe(0);

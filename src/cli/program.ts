@@ -152,6 +152,19 @@ export function buildProgram(): Command {
       });
     });
 
+  const opsCmd = program.command('operations').description('Operations list / オペレーション一覧');
+  opsCmd
+    .command('seed')
+    .description('Load N’s standard operations into オペレーション一覧; entries already there are left alone / 標準オペレーションを登録')
+    .action(async () => {
+      await withDatabase('kiban operations seed', async (d) => {
+        const { seedOperations } = await import('../operations/index.ts');
+        const { inTx } = await import('../db/tx.ts');
+        const { added } = await inTx(d.db, (t) => seedOperations(t, systemClock, systemActor('kiban operations seed')));
+        out(added.length ? `Added ${added.length} operations / ${added.length} 件を登録: ${added.join(', ')}` : 'Nothing to add (already registered) / 登録済みです');
+      });
+    });
+
   const auditCmd = program.command('audit').description('Audit log / 監査ログ');
   auditCmd
     .command('verify')
