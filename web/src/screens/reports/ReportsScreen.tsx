@@ -10,6 +10,7 @@ import { Section } from '../../workbench';
 import { StateBadge } from '../incidents/common';
 import { NotFoundScreen } from '../NotFoundScreen';
 import { useRT } from './i18n';
+import { HalfyearList, HalfyearPage } from './HalfyearPage';
 import { ReportPage } from './ReportPage';
 import { draftReport, listReports } from './reportsApi';
 
@@ -66,7 +67,12 @@ function ReportList() {
   return (
     <Stack gap="md" data-testid="reports-screen">
       <Stack gap={2}>
-        <Title order={2}>{t('rep.title')}</Title>
+        <Group justify="space-between">
+          <Title order={2}>{t('rep.title')}</Title>
+          <Anchor component={Link} to="/reports/halfyear" size="sm" data-testid="rep-to-halfyear">
+            半期報告 / Half-year reports
+          </Anchor>
+        </Group>
         <Text size="sm" c="dimmed">
           {t('rep.lead')}
         </Text>
@@ -128,12 +134,14 @@ function ReportList() {
   );
 }
 
-/** 月次報告 (/reports/*): the list of months and one page per report (/reports/monthly/:month or :id). */
+/** 月次報告 (/reports/*): the list of months and one page per report (/reports/monthly/:month or :id); 半期報告 under /reports/halfyear. */
 export default function ReportsScreen() {
   return (
     <Routes>
       <Route index element={<ReportList />} />
       <Route path="monthly/:ref" element={<ReportPage />} />
+      <Route path="halfyear" element={<HalfyearList />} />
+      <Route path="halfyear/:ref" element={<HalfyearPage />} />
       <Route path="*" element={<NotFoundScreen />} />
     </Routes>
   );
