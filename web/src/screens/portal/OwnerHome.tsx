@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Stack, Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -7,11 +7,12 @@ import { Section } from '../../workbench';
 import { type L, useL } from './common';
 import { getOwnerHome } from './requestsApi';
 
+const NONE = { label: { ja: '監視なし', en: 'Not monitored' }, color: 'red' };
 const MONITORING: Record<string, { label: L; color: string }> = {
   enabled: { label: { ja: '監視中', en: 'Monitored' }, color: 'green' },
   partial: { label: { ja: '一部監視中', en: 'Partly monitored' }, color: 'yellow' },
   disabled: { label: { ja: '監視停止中（開始前）', en: 'Disabled (not started)' }, color: 'gray' },
-  none: { label: { ja: '監視なし', en: 'Not monitored' }, color: 'red' },
+  none: NONE,
 };
 
 /** A system owner's home (issue 11 item 9): their systems, VMs, open requests with who each waits on, and the request buttons. */
@@ -142,7 +143,7 @@ export function OwnerHome() {
           </Table.Thead>
           <Table.Tbody>
             {h.vms.map((v) => {
-              const m = MONITORING[v.monitoring] ?? MONITORING.none!;
+              const m = MONITORING[v.monitoring] ?? NONE;
               return (
                 <Table.Tr key={v.id} data-testid="owner-vm" data-name={v.name} data-monitoring={v.monitoring}>
                   <Table.Td ff="monospace">
