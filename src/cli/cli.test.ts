@@ -112,6 +112,7 @@ describe('kiban CLI', { timeout: 300_000 }, () => {
       expect(first.stdout).toMatch(/42 departments, \d+ people/);
       expect(first.stdout).toMatch(/Estate: 2 sites, .* \d{2} systems, \d{3} VMs/);
       expect(first.stdout).toMatch(/Operations: \d+ entries in the operations list, 5 add\/change\/delete requests, [1-9] restore requests/);
+      expect(first.stdout).toMatch(/Owners' portal: \d+ integration plans, \d+ VM and resource-change requests/);
       for (const login of ['supervisor', 'lead', 'manager', 'operator', 'owner', 'ict', 'security', 'datacenter', 'admin']) {
         expect(first.stdout).toMatch(new RegExp(`^  ${login} +cli-demo-password`, 'm'));
       }

@@ -26,6 +26,7 @@ export async function loadDemo(db: Db, clock: Clock, opts: DemoOptions = {}): Pr
   const mtg = await (await import('../meetings/demo.ts')).loadDemoMeetings(db, clock);
   const slm = await (await import('../servicelevels/demo.ts')).loadDemoServiceLevels(db, clock);
   const ops = await (await import('../operations/demo.ts')).loadDemoOperations(db, clock);
+  const portal = await (await import('../portal/demo.ts')).loadDemoPortal(db, clock);
   // Planner statistics for the loaded rows. PGlite runs no autovacuum: without this a new embedded
   // database would plan every ledger query from default estimates until someone ran ANALYZE.
   await db.execute(sql`ANALYZE`);
@@ -38,6 +39,7 @@ export async function loadDemo(db: Db, clock: Clock, opts: DemoOptions = {}): Pr
     `Meetings: ${mtg.meetings} meetings, ${mtg.actionItems} action items`,
     `Service levels: ${slm.months} months of history, ${slm.troubles} troubles, ${slm.alerts} alerts, ${slm.targets} targets, ${slm.improvements} improvement problem(s)`,
     `Operations: ${ops.entries} entries in the operations list, ${ops.changes} add/change/delete requests, ${ops.restores} restore requests`,
+    `Owners' portal: ${portal.plans} integration plans, ${portal.requests} VM and resource-change requests`,
     formatDemoLogins(org.logins),
   ].join('\n');
   return { org, estate: e, summary };
