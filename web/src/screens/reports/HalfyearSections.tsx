@@ -7,7 +7,8 @@ import type { HalfData, HalfTexts } from './halfyearApi';
 
 const HalfyearTrend = lazy(() => import('./HalfyearCharts'));
 const nowrap = { style: { whiteSpace: 'nowrap' } } as const;
-const num = (v: number | null | undefined, unit = '') => (v === null || v === undefined ? '—' : `${v}${unit}`);
+/** A figure as people read it: at most three decimals (a trend slope comes as 1.6300000000000001). */
+const num = (v: number | null | undefined, unit = '') => (v === null || v === undefined ? '—' : `${Math.round(v * 1000) / 1000}${unit}`);
 type Props = { d: HalfData; t: HT; texts: HalfTexts; setTexts?: (x: HalfTexts) => void };
 
 /** A team text: a textarea while drafting, the text otherwise. */
