@@ -6,7 +6,7 @@ const rowInput = z.record(z.string(), z.unknown());
 export const planCreate = z.object({ systemId: z.uuid(), title: z.string().trim().min(1).max(200), provisionUntil: ymd, note: z.string().max(5000).optional() }).strict();
 export type PlanCreate = z.infer<typeof planCreate>;
 export const planSave = z
-  .object({ version: z.number().int().min(1), title: z.string().trim().min(1).max(200).optional(), provisionUntil: ymd.optional(), note: z.string().max(5000).optional(), rows: z.array(rowInput).max(500) })
+  .object({ version: z.number().int().min(1), title: z.string().trim().min(1).max(200).optional(), provisionUntil: ymd.optional(), note: z.string().max(5000).optional(), rows: z.array(rowInput).max(500), imported: z.boolean().optional() })
   .strict();
 export type PlanSave = z.infer<typeof planSave>;
 export const planAction = z.object({ version: z.number().int().min(1), comment: z.string().max(5000).optional(), reason: z.string().max(5000).optional() }).strict();

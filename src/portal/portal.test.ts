@@ -110,9 +110,15 @@ describe('統合計画書 (OPS-7)', () => {
     const exp = await get(s.owner, `/api/portal/plans/${plan}/xlsx`);
     expect(exp.statusCode).toBe(200);
     const before = (await get(s.owner, `/api/portal/plans/${plan}`)).json().rows;
-    const body = multipartBody([{ fileName: 'plan.xlsx', data: exp.rawPayload }], { version: String(await version(plan)) });
+    const body = multipartBody([{ fileName: 'plan.xlsx', data: exp.rawPayload }], {});
+    const vImport = await version(plan);
     const imp = await t.app.inject({ method: 'POST', url: `/api/portal/plans/${plan}/xlsx`, payload: body.payload, headers: { ...body.headers, cookie: s.owner.cookie, 'x-csrf-token': s.owner.csrf } });
-    expect(imp.statusCode).toBe(200);
+    expect(imp.statusCode, imp.body).toBe(200);
+    // A preview: the rows as read, nothing written until the owner confirms with a save.
+    expect(imp.json().rows.map((r: { hostName: string }) => r.hostName)).toEqual(before.map((r: { hostName: string }) => r.hostName));
+    expect(await version(plan)).toBe(vImport);
+    const confirmed = await send(s.owner, 'PUT', `/api/portal/plans/${plan}`, { version: vImport, rows: imp.json().rows, imported: true });
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
     expect((await get(s.owner, `/api/portal/plans/${plan}`)).json().rows).toEqual(before);
 
     const wb = new ExcelJS.Workbook();
@@ -120,7 +126,7 @@ describe('統合計画書 (OPS-7)', () => {
     const ws = wb.getWorksheet('統合計画書')!;
     ws.getCell('C6').value = '999.1.1.1';
     ws.getCell('D7').value = 'Windows 95';
-    const bad = multipartBody([{ fileName: 'bad.xlsx', data: Buffer.from(await wb.xlsx.writeBuffer()) }], { version: String(await version(plan)) });
+    const bad = multipartBody([{ fileName: 'bad.xlsx', data: Buffer.from(await wb.xlsx.writeBuffer()) }], {});
     const v0 = await version(plan);
     const res = await t.app.inject({ method: 'POST', url: `/api/portal/plans/${plan}/xlsx`, payload: bad.payload, headers: { ...bad.headers, cookie: s.owner.cookie, 'x-csrf-token': s.owner.csrf } });
     expect(res.statusCode).toBe(400);

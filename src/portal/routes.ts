@@ -60,17 +60,19 @@ export async function portalRoutes(app: FastifyInstance, deps: { portal: PortalS
     });
     r.post(
       '/api/portal/plans/:id/xlsx',
-      { schema: { tags, summary: '統合計画書の XLSX 取込み（全行を検証、誤りがあれば何も書かない）', params: idParam, consumes: ['multipart/form-data'] } },
+      {
+        schema: {
+          tags,
+          summary: '統合計画書の XLSX 取込み（プレビュー：全行を検証して行を返す。何も書かない。確定は下書き保存）',
+          params: idParam,
+          consumes: ['multipart/form-data'],
+        },
+      },
       async (req) => {
         let data: Buffer | null = null;
-        let version = Number.NaN;
-        for await (const part of req.parts()) {
-          if (part.type === 'file') data = await part.toBuffer();
-          else if (part.fieldname === 'version') version = Number(part.value);
-        }
-        if (!Number.isInteger(version) || version < 1) throw new InputError('error.invalid_input', {}, { version: { key: 'field.required' } });
+        for await (const part of req.parts()) if (part.type === 'file') data = await part.toBuffer();
         if (!data) throw new InputError('error.invalid_input', {}, { file: { key: 'field.required' } });
-        return svc.importXlsx(sessionOf(req).actor, req.params.id, data, version);
+        return svc.previewXlsx(sessionOf(req).actor, req.params.id, data);
       },
     );
     requestRoutes(scope, svc.requests);

@@ -203,7 +203,8 @@ export function createPortalService(deps: PortalDeps) {
    * Saves the owner's draft: header and every row at once, checked against `version` (409 when stale);
    * every row validated (400 naming each row and column, nothing written).
    */
-  async function save(actor: Actor, id: string, input: PlanSave, event: 'save' | 'import' = 'save') {
+  async function save(actor: Actor, id: string, input: PlanSave) {
+    const event = input.imported ? 'import' : 'save';
     await ensurePortalCatalog(db, clock);
     return inTx(db, async (t) => {
       const { plan, departmentId } = await load(t, actor, id);
@@ -259,10 +260,21 @@ export function createPortalService(deps: PortalDeps) {
   }
 
   /** Replaces the draft's rows with the file's: every row validated, nothing written on any error. */
-  async function importXlsx(actor: Actor, id: string, data: Buffer, version: number) {
-    await load(db, actor, id);
+  /**
+   * The XLSX read and checked exactly as a save checks it, and NOTHING written: the owner sees the rows in the
+   * editor and confirms them with 下書き保存 (a save with `imported: true`). A half-filled file is refused with
+   * every row and column named.
+   */
+  async function previewXlsx(actor: Actor, id: string, data: Buffer) {
+    await ensurePortalCatalog(db, clock);
+    const { plan, departmentId } = await load(db, actor, id);
+    requireOwner(actor, departmentId);
+    if (!EDITABLE.includes(plan.state)) throw new ConflictError('portal.not_draft', { state: stateLabel(plan.state).ja });
     const parsed = await readPlanWorkbook(data);
-    return save(actor, id, { version, rows: parsed.rows, ...(parsed.provisionUntil ? { provisionUntil: parsed.provisionUntil } : {}) }, 'import');
+    const provisionUntil = parsed.provisionUntil ?? plan.provisionUntil;
+    const { rows, errors } = validatePlanRows(parsed.rows, provisionUntil, { os: await listOs(db), templates: await listTemplates(db) });
+    if (Object.keys(errors).length > 0) throw new InputError('error.invalid_input', {}, errors);
+    return { rows, provisionUntil };
   }
 
   /** 払い出し・リソース変更申請 (OPS-2/OPS-6): requests.service.ts. */
@@ -271,6 +283,6 @@ export function createPortalService(deps: PortalDeps) {
   /** The system owner's home (home.ts). */
   const home = createOwnerHome(deps);
 
-  return { catalog, updateOs, createOs, updateTemplate, list, systems, create, get, save, act, exportXlsx, importXlsx, requests, home };
+  return { catalog, updateOs, createOs, updateTemplate, list, systems, create, get, save, act, exportXlsx, previewXlsx, requests, home };
 }
 export type PortalService = ReturnType<typeof createPortalService>;

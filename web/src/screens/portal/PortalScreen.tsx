@@ -11,7 +11,7 @@ import { type L, useL } from './common';
 import { RequestForm } from './RequestForm';
 import { RequestPage } from './RequestPage';
 import { RequestsList } from './RequestsList';
-import { actOnPlan, createPlan, getCatalog, getPlan, importPlanXlsx, listPlans, listSystems, type PlanDetail, planXlsxHref, savePlan } from './portalApi';
+import { actOnPlan, createPlan, getCatalog, getPlan, listPlans, previewPlanXlsx, listSystems, type PlanDetail, planXlsxHref, savePlan } from './portalApi';
 
 const COLS: { key: string; label: L; width?: number }[] = [
   { key: 'hostName', label: { ja: 'ホスト名', en: 'Host name' }, width: 130 },
@@ -106,6 +106,8 @@ function RowTable({ plan, onSaved }: { plan: PlanDetail; onSaved: () => Promise<
   const [rows, setRows] = useState<EditRow[]>(() => plan.rows.map(toEdit));
   const [fields, setFields] = useState<Record<string, string>>({});
   const [err, setErr] = useState<unknown>(null);
+  /** Set while the editor holds rows read from an XLSX that are not saved yet. */
+  const [imported, setImported] = useState<{ provisionUntil: string } | null>(null);
   const edit = plan.editable;
   const set = (i: number, k: string, v: unknown) => setRows((rs) => rs.map((r, j) => (j === i ? { ...r, [k]: v } : r)));
   const fail = (e: unknown) => {
@@ -114,7 +116,12 @@ function RowTable({ plan, onSaved }: { plan: PlanDetail; onSaved: () => Promise<
   };
   const save = async () => {
     try {
-      await savePlan(plan.id, { version: plan.version, rows: rows.map((r) => ({ ...r, monitoring: String(r.monitoring ?? ''), mailAddresses: String(r.mailAddresses ?? '') })) });
+      await savePlan(plan.id, {
+        version: plan.version,
+        rows: rows.map((r) => ({ ...r, monitoring: String(r.monitoring ?? ''), mailAddresses: String(r.mailAddresses ?? '') })),
+        ...(imported ? { provisionUntil: imported.provisionUntil, imported: true } : {}),
+      });
+      setImported(null);
       setFields({});
       setErr(null);
       await onSaved();
@@ -135,8 +142,11 @@ function RowTable({ plan, onSaved }: { plan: PlanDetail; onSaved: () => Promise<
               onChange={async (f) => {
                 if (!f) return;
                 try {
-                  await importPlanXlsx(plan.id, plan.version, f);
-                  await onSaved();
+                  const p = await previewPlanXlsx(plan.id, f);
+                  setRows(p.rows.map((r) => toEdit({ ...r, overLimit: false } as PlanDetail['rows'][number])));
+                  setImported({ provisionUntil: p.provisionUntil });
+                  setFields({});
+                  setErr(null);
                 } catch (e) {
                   fail(e);
                 }
@@ -184,6 +194,14 @@ function RowTable({ plan, onSaved }: { plan: PlanDetail; onSaved: () => Promise<
         </Table>
       </ScrollArea>
       {plan.rows.some((r) => r.overLimit) && <Text size="xs" c="orange">{l({ ja: '黄色の行はテンプレートの上限を超えています（統括責任者が確認）。', en: 'Yellow rows exceed the template limits (checked by the supervisor).' })}</Text>}
+      {imported && (
+        <Alert color="blue" mt="xs" data-testid="plan-import-preview">
+          {l({
+            ja: `XLSX から ${rows.length} 行を読み込みました。まだ保存されていません。内容を確認し「下書き保存」で確定してください（提供期間: ${imported.provisionUntil} まで）。`,
+            en: `${rows.length} rows read from the XLSX, not saved yet. Check them and confirm with “Save draft” (provision period until ${imported.provisionUntil}).`,
+          })}
+        </Alert>
+      )}
       {err ? <Alert color="red" mt="xs" data-testid="plan-errors">{err instanceof ApiError ? [err.message, ...Object.values(err.fields)].map((m) => <div key={m}>{m}</div>) : String(err)}</Alert> : null}
       {edit && (
         <Group mt="xs">

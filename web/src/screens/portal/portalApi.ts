@@ -13,12 +13,14 @@ export const listPlans = (signal?: AbortSignal) => api.get<{ items: PlanRowView[
 export const listSystems = (signal?: AbortSignal) => api.get<{ items: SystemOption[] }>('/api/portal/systems', undefined, signal);
 export const createPlan = (body: { systemId: string; title: string; provisionUntil: string }) => api.post<{ id: string }>('/api/portal/plans', body);
 export const getPlan = (id: string, signal?: AbortSignal) => api.get<PlanDetail>(`/api/portal/plans/${id}`, undefined, signal);
-export const savePlan = (id: string, body: { version: number; rows: Record<string, unknown>[] }) => api.put<unknown>(`/api/portal/plans/${id}`, body);
+export type PlanPreview = Wire<Awaited<ReturnType<PortalService['previewXlsx']>>>;
+export const savePlan = (id: string, body: { version: number; rows: Record<string, unknown>[]; provisionUntil?: string; imported?: boolean }) =>
+  api.put<unknown>(`/api/portal/plans/${id}`, body);
 export const actOnPlan = (id: string, action: string, body: Record<string, unknown>) => api.post<unknown>(`/api/portal/plans/${id}/actions/${action}`, body);
 export const planXlsxHref = (id: string) => `/api/portal/plans/${id}/xlsx`;
-export function importPlanXlsx(id: string, version: number, file: File) {
+/** Reads and checks an XLSX plan; writes nothing (the rows go into the editor, 下書き保存 confirms them). */
+export function previewPlanXlsx(id: string, file: File) {
   const form = new FormData();
-  form.append('version', String(version));
   form.append('file', file);
-  return api.upload<unknown>(`/api/portal/plans/${id}/xlsx`, form);
+  return api.upload<PlanPreview>(`/api/portal/plans/${id}/xlsx`, form);
 }
