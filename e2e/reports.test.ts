@@ -123,6 +123,20 @@ describe('月次報告 (SLM-6) in the browser', () => {
     expect(await p.getByTestId('report-page').count()).toBe(0);
   });
 
+  it('the ICT centre has no monthly reports either: no menu entry (the supervisor has one), 403 from the API', async () => {
+    const p = await e.browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'ja-JP' });
+    await e.login(p, 'ict');
+    await p.goto(`${e.base}/`);
+    await p.getByTestId('inbox').waitFor();
+    expect(await p.getByTestId('nav-reports').count()).toBe(0);
+    expect(await status(p, '/api/reports/monthly')).toBe(403);
+    expect(await status(p, '/api/reports/halfyear')).toBe(403);
+    await pages.supervisor.goto(`${e.base}/`);
+    await pages.supervisor.getByTestId('inbox').waitFor();
+    expect(await pages.supervisor.getByTestId('nav-reports').count()).toBe(1);
+    await p.close();
+  });
+
   it('the page in English', async () => {
     const p = pages.supervisor;
     await p.goto(`${e.base}/reports/monthly/2026-10`);
