@@ -36,8 +36,7 @@ export async function loadDemoPortal(db: Db, clock: Clock): Promise<DemoPortalSu
     (a, b) => codes.indexOf(a.code) - codes.indexOf(b.code),
   );
   const ownerLogin = (code: string) => (code === 'DOB-DOR' ? 'owner' : `owner-${code.toLowerCase()}`);
-  const depts = owners.length >= 2 ? owners : [];
-  const who = await actorsByLogin(db, ['operator', 'manager', 'supervisor', ...depts.map((d) => ownerLogin(d.code))]);
+  const who = await actorsByLogin(db, ['operator', 'manager', 'supervisor', ...owners.map((d) => ownerLogin(d.code))]);
   const [op, mgr, sup] = ['operator', 'manager', 'supervisor'].map(who) as [ReturnType<typeof who>, ReturnType<typeof who>, ReturnType<typeof who>];
   let planCount = 0;
   let requestCount = 0;
@@ -67,13 +66,12 @@ export async function loadDemoPortal(db: Db, clock: Clock): Promise<DemoPortalSu
 
   /** Into work as the request's route says: the manager instructs a planned one; the supervisor decides the rest. */
   const startWork = async (id: string) => {
-    const r = (await reqs.get(mgr, id)) as { route?: string };
-    if (r.route === 'manager') return reqAct(mgr, id, 'instruct');
+    if ((await reqs.get(mgr, id)).route === 'manager') return reqAct(mgr, id, 'instruct');
     await reqAct(mgr, id, 'escalate');
     return reqAct(sup, id, 'approve', { comment: '資源に余裕があるため承認します' });
   };
 
-  for (const [i, d] of depts.entries()) {
+  for (const [i, d] of owners.entries()) {
     const owner = who(ownerLogin(d.code));
     const systems = await db
       .selectDistinct({ id: cmdbSystems.id, code: cmdbSystems.code, name: cmdbSystems.name })
@@ -186,12 +184,12 @@ export async function loadDemoPortal(db: Db, clock: Clock): Promise<DemoPortalSu
     }
   }
   // A draft plan of the demo owner, half filled.
-  if (depts.length) {
-    const owner = who(ownerLogin(depts[0]!.code));
+  if (owners[0]) {
+    const owner = who(ownerLogin(owners[0].code));
     const [sys] = await db
       .select({ id: cmdbSystems.id, name: cmdbSystems.name })
       .from(cmdbSystems)
-      .where(eq(cmdbSystems.departmentId, depts[0]!.id))
+      .where(eq(cmdbSystems.departmentId, owners[0].id))
       .orderBy(asc(cmdbSystems.code))
       .limit(1);
     if (sys) {

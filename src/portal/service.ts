@@ -199,6 +199,21 @@ export function createPortalService(deps: PortalDeps) {
     };
   }
 
+  /** The owner's own plan while it may be edited: 404 outside their scope, 403 for anyone but its owner, 409 once submitted. */
+  async function ownDraft(t: Db, actor: Actor, id: string) {
+    const { plan, departmentId } = await load(t, actor, id);
+    requireOwner(actor, departmentId);
+    if (!EDITABLE.includes(plan.state)) throw new ConflictError('portal.not_draft', { state: stateLabel(plan.state).ja });
+    return plan;
+  }
+
+  /** Every row checked against the catalog for the provision period: 400 naming each row and column. */
+  async function checkedRows(t: Db, raw: readonly Record<string, unknown>[], provisionUntil: string) {
+    const { rows, errors } = validatePlanRows(raw, provisionUntil, { os: await listOs(t), templates: await listTemplates(t) });
+    if (Object.keys(errors).length > 0) throw new InputError('error.invalid_input', {}, errors);
+    return rows;
+  }
+
   /**
    * Saves the owner's draft: header and every row at once, checked against `version` (409 when stale);
    * every row validated (400 naming each row and column, nothing written).
@@ -207,13 +222,10 @@ export function createPortalService(deps: PortalDeps) {
     const event = input.imported ? 'import' : 'save';
     await ensurePortalCatalog(db, clock);
     return inTx(db, async (t) => {
-      const { plan, departmentId } = await load(t, actor, id);
-      requireOwner(actor, departmentId);
-      if (!EDITABLE.includes(plan.state)) throw new ConflictError('portal.not_draft', { state: stateLabel(plan.state).ja });
+      const plan = await ownDraft(t, actor, id);
       if (plan.version !== input.version) throw new ConflictError('error.stale_version');
       const provisionUntil = input.provisionUntil ?? plan.provisionUntil;
-      const { rows, errors } = validatePlanRows(input.rows, provisionUntil, { os: await listOs(t), templates: await listTemplates(t) });
-      if (Object.keys(errors).length > 0) throw new InputError('error.invalid_input', {}, errors);
+      const rows = await checkedRows(t, input.rows, provisionUntil);
       const now = clock.now();
       const [after] = await t
         .update(integrationPlans)
@@ -259,7 +271,6 @@ export function createPortalService(deps: PortalDeps) {
     return { fileName: `統合計画書_${p.planNo}.xlsx`, data };
   }
 
-  /** Replaces the draft's rows with the file's: every row validated, nothing written on any error. */
   /**
    * The XLSX read and checked exactly as a save checks it, and NOTHING written: the owner sees the rows in the
    * editor and confirms them with 下書き保存 (a save with `imported: true`). A half-filled file is refused with
@@ -267,14 +278,10 @@ export function createPortalService(deps: PortalDeps) {
    */
   async function previewXlsx(actor: Actor, id: string, data: Buffer) {
     await ensurePortalCatalog(db, clock);
-    const { plan, departmentId } = await load(db, actor, id);
-    requireOwner(actor, departmentId);
-    if (!EDITABLE.includes(plan.state)) throw new ConflictError('portal.not_draft', { state: stateLabel(plan.state).ja });
+    const plan = await ownDraft(db, actor, id);
     const parsed = await readPlanWorkbook(data);
     const provisionUntil = parsed.provisionUntil ?? plan.provisionUntil;
-    const { rows, errors } = validatePlanRows(parsed.rows, provisionUntil, { os: await listOs(db), templates: await listTemplates(db) });
-    if (Object.keys(errors).length > 0) throw new InputError('error.invalid_input', {}, errors);
-    return { rows, provisionUntil };
+    return { rows: await checkedRows(db, parsed.rows, provisionUntil), provisionUntil };
   }
 
   /** 払い出し・リソース変更申請 (OPS-2/OPS-6): requests.service.ts. */
