@@ -1,9 +1,7 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type E2eApp, startE2eApp } from './app.ts';
-import { SHOTS } from './browser.ts';
+import { act, shot as shotAs } from './workbench.ts';
 
 /**
  * 半期報告 in the browser (SLM-7, N §3.1.3.3): the operator drafts the first half of FY2026 (the demo clock
@@ -23,20 +21,7 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => e?.close());
 
-async function shot(page: Page, name: string) {
-  const path = join(SHOTS, `halfyear-${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  mkdirSync('/tmp/shots', { recursive: true });
-  copyFileSync(path, `/tmp/shots/halfyear-${name}.png`);
-}
-
-async function act(p: Page, action: string) {
-  await p.getByTestId(`action-${action}`).click();
-  const form = p.locator(`[data-testid="action-form"][data-action="${action}"]`);
-  await form.waitFor();
-  await form.getByTestId('action-submit').click();
-}
-
+const shot = (page: Page, name: string) => shotAs(page, 'halfyear', name);
 const state = (p: Page, s: string) => p.locator(`[data-testid="halfyear-page"][data-state="${s}"]`).waitFor();
 
 describe('半期報告 (SLM-7) in the browser', () => {

@@ -1,9 +1,7 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type E2eApp, startE2eApp } from './app.ts';
-import { SHOTS } from './browser.ts';
+import { act, shot as shotAs } from './workbench.ts';
 
 /**
  * 月次報告 in the browser (SLM-6, N §3.1.3.3): the operator drafts October's report, writes a cause and a
@@ -24,22 +22,7 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => e?.close());
 
-async function shot(page: Page, name: string) {
-  const path = join(SHOTS, `reports-${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  mkdirSync('/tmp/shots', { recursive: true });
-  copyFileSync(path, `/tmp/shots/reports-${name}.png`);
-}
-
-/** Fires the process action `action` through the workbench's dialog (a reason when the step asks for one). */
-async function act(p: Page, action: string, reason?: string) {
-  await p.getByTestId(`action-${action}`).click();
-  const form = p.locator(`[data-testid="action-form"][data-action="${action}"]`);
-  await form.waitFor();
-  if (reason) await form.getByTestId('field-reason').fill(reason);
-  await form.getByTestId('action-submit').click();
-}
-
+const shot = (page: Page, name: string) => shotAs(page, 'reports', name);
 const status = (p: Page, path: string) => p.evaluate(async (u) => (await fetch(u)).status, path);
 
 describe('月次報告 (SLM-6) in the browser', () => {
