@@ -56,44 +56,10 @@ export function OwnerHome() {
             </Table.Thead>
             <Table.Tbody>
               {h.openRequests.map((r) => (
-                <Table.Tr key={r.id} data-testid="owner-open-request" data-state={r.state}>
-                  <Table.Td ff="monospace">
-                    <Anchor component={Link} to={`/portal/requests/${r.id}`}>
-                      {r.requestNo}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td>
-                    {r.systemName}：{r.title}
-                  </Table.Td>
-                  <Table.Td>
-                    <Badge variant="light" tt="none">
-                      {l(r.stateLabel)}
-                    </Badge>
-                  </Table.Td>
-                  <Table.Td fw={r.waitsOn.ja.startsWith('あなた') ? 700 : undefined} data-testid="owner-waits-on">
-                    {l(r.waitsOn)}
-                  </Table.Td>
-                  <Table.Td c={r.overdue ? 'red.8' : undefined}>{r.dueOn}</Table.Td>
-                </Table.Tr>
+                <OpenRow key={r.id} testId="owner-open-request" to={`/portal/requests/${r.id}`} no={r.requestNo} item={r} due={r.dueOn} overdue={r.overdue} />
               ))}
               {h.openPlans.map((p) => (
-                <Table.Tr key={p.id} data-testid="owner-open-plan" data-state={p.state}>
-                  <Table.Td ff="monospace">
-                    <Anchor component={Link} to={`/portal/plans/${p.id}`}>
-                      {p.planNo}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td>
-                    {p.systemName}：{p.title}
-                  </Table.Td>
-                  <Table.Td>
-                    <Badge variant="light" tt="none">
-                      {l(p.stateLabel)}
-                    </Badge>
-                  </Table.Td>
-                  <Table.Td fw={p.waitsOn.ja.startsWith('あなた') ? 700 : undefined}>{l(p.waitsOn)}</Table.Td>
-                  <Table.Td>—</Table.Td>
-                </Table.Tr>
+                <OpenRow key={p.id} testId="owner-open-plan" to={`/portal/plans/${p.id}`} no={p.planNo} item={p} due="—" />
               ))}
             </Table.Tbody>
           </Table>
@@ -184,3 +150,37 @@ export function OwnerHome() {
 }
 
 export default OwnerHome;
+
+/** One open request or plan of the owner: number, title, state, who it waits on (bold when it is the owner), due date. */
+function OpenRow(props: {
+  testId: string;
+  to: string;
+  no: string;
+  item: { state: string; systemName: string; title: string; stateLabel: L; waitsOn: L };
+  due: string;
+  overdue?: boolean;
+}) {
+  const l = useL();
+  const { item } = props;
+  return (
+    <Table.Tr data-testid={props.testId} data-state={item.state}>
+      <Table.Td ff="monospace">
+        <Anchor component={Link} to={props.to}>
+          {props.no}
+        </Anchor>
+      </Table.Td>
+      <Table.Td>
+        {item.systemName}：{item.title}
+      </Table.Td>
+      <Table.Td>
+        <Badge variant="light" tt="none">
+          {l(item.stateLabel)}
+        </Badge>
+      </Table.Td>
+      <Table.Td fw={item.waitsOn.ja.startsWith('あなた') ? 700 : undefined} data-testid="owner-waits-on">
+        {l(item.waitsOn)}
+      </Table.Td>
+      <Table.Td c={props.overdue ? 'red.8' : undefined}>{props.due}</Table.Td>
+    </Table.Tr>
+  );
+}
